@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '../../../libs/common/src';
+import { AppConfig, ConfigModule } from '../../../libs/config/src';
+import { DatabaseModule } from '../../../libs/database/src';
+import { JobsModule } from '../../../libs/jobs/src';
+import { CacheModule, RedisModule } from '../../../libs/redis/src';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        RateLimitModule,
+        JobsModule.forRoot(config),
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

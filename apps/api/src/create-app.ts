@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { bodyParserErrorHandler } from '../../../libs/common/src';
+import { AppConfig } from '../../../libs/config/src';
+import { AppModule } from './app.module';
+
+function setUpSwagger(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('FoyerGPT API')
+      .setDescription('Chat with your organisation\'s AI agents. Errors are `{"detail": ...}`.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Builds the configured (not yet listening) app; shared by main.ts and the tests. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true });
+  app.use(express.json({ limit: config.limits.requestBodyBytes }));
+  app.use(express.urlencoded({ extended: false, limit: config.limits.requestBodyBytes }));
+  app.use(bodyParserErrorHandler);
+  app.setGlobalPrefix('api');
+  setUpSwagger(app);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { loggerModule } from '../../../libs/common/src';
+import { AppConfig, ConfigModule } from '../../../libs/config/src';
+import { DatabaseModule } from '../../../libs/database/src';
+import { BullJobWorker, JobHandlersModule } from '../../../libs/jobs/src';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, JobHandlersModule],
+      providers: [BullJobWorker],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ThrottlerStorage } from '@nestjs/throttler';
+import { APP_CONFIG, AppConfig } from '../../../config/src';
+import { TooManyRequestsError } from '../errors/app.exception';
+
+export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
+
+export interface RateLimitRule {
+  /** What is counted, e.g. `login:ip:10.0.0.1`. */
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Fixed-window counters on the throttler storage (Redis when configured, so
+ * every instance counts together). Used by routes whose key is not just the
+ * caller's IP: login per account, messages per user.
+ */
+@Injectable()
+export class RateLimiter {
+  constructor(
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Counts one hit; throws 429 with Retry-After once the limit is passed. */
+  async consume(rule: RateLimitRule): Promise<void> {
+    const ttlMs = rule.windowSeconds * 1000;
+    const record = await this.storage.increment(
+      `${this.config.redisKeyPrefix}rate:${rule.key}`,
+      ttlMs, rule.limit, ttlMs, 'app');
+    if (record.isBlocked || record.totalHits > rule.limit) {
+      const retryAfter = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
+      throw new TooManyRequestsError(retryAfter);
+    }
+  }
+}

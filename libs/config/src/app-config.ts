@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import { Env, EnvReader } from './env-parsers';
+
+export const APP_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const LLM_MODES = ['api', 'mistral', 'vllm'] as const;
+export const EMBEDDING_PROVIDERS = ['mistral', 'vllm', 'none'] as const;
+
+export type AppEnv = (typeof APP_ENVS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
+
+export interface AppConfig {
+  appEnv: AppEnv;
+  logLevel: LogLevel;
+  host: string;
+  port: number;
+  corsOrigins: string[];
+  dataDir: string;
+  uploadDir: string;
+  /** PostgreSQL URL; undefined means the embedded PGlite database under dataDir. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  /** Redis URL; undefined means in-memory cache, rate limits and jobs. */
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  auth: {
+    /** Undefined until resolved: in development a generated secret is kept in dataDir. */
+    jwtSecret?: string;
+    jwtExpiresInSeconds: number;
+    bcryptRounds: number;
+    allowRegistration: boolean;
+    loginAttemptsPerWindow: number;
+    loginWindowSeconds: number;
+    admin?: { email: string; trigramme: string; password: string };
+  };
+  llm: {
+    mode: 'mistral' | 'vllm';
+    apiUrl: string;
+    apiKey?: string;
+    apiModel: string;
+    pixtralModel: string;
+    vllmApiUrl?: string;
+    vllmModelName?: string;
+    pixtralVllmUrl?: string;
+    pixtralVllmModel?: string;
+    embeddingProvider: EmbeddingProvider;
+    embeddingModel: string;
+  };
+  limits: {
+    messagesPerMinute: number;
+    maxUploadBytes: number;
+    requestBodyBytes: number;
+  };
+  jobs: {
+    sessionCleanupIntervalSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The seed writes SQLAlchemy URLs (postgresql+asyncpg://); node-postgres wants postgresql://. */
+function normaliseDatabaseUrl(url: string | undefined): string | undefined {
+  return url?.replace(/^postgres(ql)?\+\w+:\/\//, 'postgresql://');
+}
+
+/** Reads and validates every setting once; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+  const read = new EnvReader(env);
+  const appEnv = read.oneOf('APP_ENV', 'development', APP_ENVS);
+  const llmMode = read.oneOf('LLM_MODE', 'api', LLM_MODES);
+  const mode = llmMode === 'vllm' ? 'vllm' : 'mistral';
+
+  const databaseUrl = read.url('DATABASE_URL', [
+    'postgres:',
+    'postgresql:',
+    'postgresql+asyncpg:',
+    'postgresql+psycopg:',
+  ]);
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const jwtSecret = read.optional('JWT_SECRET_KEY');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    read.fail('JWT_SECRET_KEY', 'must be at least 32 characters');
+  }
+  if (appEnv === 'production' && jwtSecret === undefined) {
+    read.fail('JWT_SECRET_KEY', 'is required when APP_ENV=production');
+  }
+
+  const corsOrigins = read.list('CORS_ORIGINS', ['http://localhost:8060']);
+  if (appEnv === 'production' && corsOrigins.includes('*')) {
+    read.fail('CORS_ORIGINS', 'must list origins, not "*", when APP_ENV=production');
+  }
+
+  const adminEmail = read.optional('ADMIN_EMAIL');
+  const adminTrigramme = read.optional('ADMIN_TRIGRAMME');
+  const adminPassword = read.optional('ADMIN_PASSWORD');
+  const adminGiven = [adminEmail, adminTrigramme, adminPassword].filter(Boolean).length;
+  if (adminGiven > 0 && adminGiven < 3) {
+    read.fail('ADMIN_EMAIL', 'ADMIN_EMAIL, ADMIN_TRIGRAMME and ADMIN_PASSWORD go together');
+  }
+
+  const config: AppConfig = {
+    appEnv,
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.int('PORT', 8061, 0, 65535),
+    corsOrigins,
+    dataDir: path.resolve(cwd, read.string('DATA_DIR', './data')),
+    uploadDir: path.resolve(cwd, read.string('UPLOAD_DIR', './uploads')),
+    databaseUrl: normaliseDatabaseUrl(databaseUrl),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl,
+    redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'foyergpt:'),
+    auth: {
+      jwtSecret,
+      jwtExpiresInSeconds: read.duration('JWT_EXPIRES_IN', 7 * 86400),
+      bcryptRounds: read.int('BCRYPT_ROUNDS', 10, appEnv === 'production' ? 10 : 4, 15),
+      allowRegistration: read.bool('ALLOW_REGISTRATION', true),
+      loginAttemptsPerWindow: read.int('LOGIN_RATE_LIMIT', 10, 1, 10000),
+      loginWindowSeconds: read.duration('LOGIN_RATE_WINDOW', 900),
+      admin:
+        adminEmail && adminTrigramme && adminPassword
+          ? { email: adminEmail, trigramme: adminTrigramme, password: adminPassword }
+          : undefined,
+    },
+    llm: {
+      mode,
+      apiUrl: read.url('API_URL', ['http:', 'https:']) ?? 'https://api.mistral.ai/v1',
+      apiKey: read.optional('API_KEY'),
+      apiModel: read.string('API_MODEL', 'mistral-small-latest'),
+      pixtralModel: read.string('PIXTRAL_MODEL', 'pixtral-large-latest'),
+      vllmApiUrl: read.url('VLLM_API_URL', ['http:', 'https:']),
+      vllmModelName: read.optional('VLLM_MODEL_NAME'),
+      pixtralVllmUrl: read.url('PIXTRAL_VLLM_URL', ['http:', 'https:']),
+      pixtralVllmModel: read.optional('PIXTRAL_VLLM_MODEL'),
+      embeddingProvider: read.oneOf(
+        'EMBEDDING_PROVIDER',
+        mode === 'mistral' ? 'mistral' : 'none',
+        EMBEDDING_PROVIDERS,
+      ),
+      embeddingModel: read.string('EMBEDDING_MODEL', 'mistral-embed'),
+    },
+    limits: {
+      messagesPerMinute: read.int('RATE_LIMIT_MESSAGES_PER_MINUTE', 10, 1, 100000),
+      maxUploadBytes: read.int('MAX_UPLOAD_MB', 25, 1, 1024) * 1024 * 1024,
+      requestBodyBytes: read.int('MAX_JSON_BODY_KB', 1024, 16, 65536) * 1024,
+    },
+    jobs: {
+      sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),
+    },
+  };
+
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

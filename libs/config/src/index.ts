@@ -1,0 +1,5 @@
+export * from './app-config';
+export * from './config.module';
+export * from './dev-secret';
+export * from './env-parsers';
+export * from './process-env';

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/src';
+import { buildDataSourceOptions } from './data-source-options';
+import { runMigrations } from './migrate';
+
+/**
+ * PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise; either way
+ * the schema is brought up to date before any other module gets the DataSource.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config),
+        retryAttempts: 3,
+        retryDelay: 2000,
+        embedded: !config.databaseUrl,
+      }),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('No database options');
+        const { embedded, ...rest } = options as typeof options & { embedded: boolean };
+        const dataSource = await new DataSource(rest).initialize();
+        await runMigrations(dataSource, embedded);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

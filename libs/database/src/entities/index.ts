@@ -1,0 +1,12 @@
+import { Agent } from './agent.entity';
+import { Chat } from './chat.entity';
+import { Document } from './document.entity';
+import { Message } from './message.entity';
+import { Session } from './session.entity';
+import { User } from './user.entity';
+
+export { Agent, Chat, Document, Message, Session, User };
+export * from './document.entity';
+export * from './message.entity';
+
+export const ENTITIES = [User, Session, Agent, Chat, Message, Document];

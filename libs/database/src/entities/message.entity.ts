@@ -1,0 +1,53 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Chat } from './chat.entity';
+
+export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** An assistant message is `streaming` while generated, then ends in one of the others. */
+export const MESSAGE_STATUSES = ['streaming', 'complete', 'stopped', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+@Entity('messages')
+@Index('IDX_messages_chat_id_id', ['chat_id', 'id'])
+@Check('CHK_messages_role', `"role" IN ('user', 'assistant', 'system')`)
+@Check('CHK_messages_status', `"status" IN ('streaming', 'complete', 'stopped', 'failed')`)
+export class Message {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: MessageRole;
+
+  @Column({ type: 'int' })
+  chat_id!: number;
+
+  @ManyToOne(() => Chat, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chat_id' })
+  chat?: Chat;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  llm_model!: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  llm_provider!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'complete' })
+  status!: MessageStatus;
+
+  /** Why generation failed, in words fit for the user; null otherwise. */
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  prompt_tokens!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  completion_tokens!: number | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at!: Date;
+}

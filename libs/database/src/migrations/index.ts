@@ -1,0 +1,4 @@
+import { Initial1795613934894 } from './1795613934894-Initial';
+
+/** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
+export const MIGRATIONS = [Initial1795613934894];

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../config/src';
+import { bullPrefix, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
+
+/** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */
+@Injectable()
+export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('JobWorker');
+  private readonly handlers: Map<string, JobHandler>;
+  private worker?: Worker;
+  private scheduler?: Queue;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((handler) => [handler.name, handler]));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const connection = { url: this.config.redisUrl, maxRetriesPerRequest: null };
+    const prefix = bullPrefix(this.config.redisKeyPrefix);
+    this.scheduler = new Queue(QUEUE_NAME, { connection, prefix });
+    for (const handler of this.handlers.values()) {
+      if (!handler.everySeconds) continue;
+      await this.scheduler.upsertJobScheduler(`repeat:${handler.name}`, { every: handler.everySeconds * 1000 }, {
+        name: handler.name,
+        data: {},
+      });
+    }
+    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: 4 });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'Job failed'),
+    );
+    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'Job worker error'));
+    this.logger.log(`Processing jobs: ${[...this.handlers.keys()].join(', ')}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // close() waits for the jobs in progress to finish.
+    await this.worker?.close();
+    await this.scheduler?.close();
+  }
+
+  private async process(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new Error(`No handler for job "${job.name}"`);
+    await handler.handle(job.data);
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, EnqueueOptions, JOB_HANDLERS, JobHandler, JobQueue } from './job.types';
+
+/**
+ * Runs jobs inside the API process when no Redis is configured: the same
+ * handlers and retry rules as the BullMQ worker, without persistence (a job
+ * still queued when the process stops is lost; with Redis it is not).
+ */
+@Injectable()
+export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly handlers: Map<string, JobHandler>;
+  private readonly running = new Set<Promise<void>>();
+  private readonly queuedIds = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(@Inject(JOB_HANDLERS) handlers: JobHandler[]) {
+    this.handlers = new Map(handlers.map((handler) => [handler.name, handler]));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const handler of this.handlers.values()) {
+      if (!handler.everySeconds) continue;
+      const timer = setInterval(() => void this.enqueue(handler.name, {}, { jobId: `repeat:${handler.name}` }),
+        handler.everySeconds * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new Error(`No handler for job "${name}"`);
+    if (this.stopping) throw new Error('The job queue is shutting down');
+    if (options.jobId) {
+      if (this.queuedIds.has(options.jobId)) return;
+      this.queuedIds.add(options.jobId);
+    }
+    const run = this.run(handler, payload, options.attempts ?? DEFAULT_ATTEMPTS).finally(() => {
+      this.running.delete(run);
+      if (options.jobId) this.queuedIds.delete(options.jobId);
+    });
+    this.running.add(run);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.timers.forEach(clearInterval);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async run(handler: JobHandler, payload: unknown, attempts: number): Promise<void> {
+    await sleep(0);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await handler.handle(payload);
+        return;
+      } catch (error) {
+        const last = attempt === attempts || this.stopping;
+        this.logger.warn({ err: error, job: handler.name, attempt }, last ? 'Job failed' : 'Job failed, retrying');
+        if (last) return;
+        await sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './job.types';
+export * from './jobs.module';
+export * from './job-handlers.module';
+export * from './bull-job-worker';
+export * from './handlers/session-cleanup.job';

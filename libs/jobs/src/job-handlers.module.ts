@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SessionCleanupJob } from './handlers/session-cleanup.job';
+import { JOB_HANDLERS, JobHandler } from './job.types';
+
+/** Every job handler, for whichever side processes jobs (worker or in-process). */
+const HANDLERS = [SessionCleanupJob];
+
+@Module({
+  providers: [
+    ...HANDLERS,
+    { provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers },
+  ],
+  exports: [JOB_HANDLERS],
+})
+export class JobHandlersModule {}
