@@ -12,7 +12,10 @@ export async function createWorker(config: AppConfig): Promise<INestApplicationC
       'The worker needs REDIS_URL and DATABASE_URL; without them the API runs jobs in-process.',
     );
   }
-  const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   worker.useLogger(worker.get(Logger));
   worker.enableShutdownHooks();
   await worker.init();

@@ -14,7 +14,8 @@ const common = {
   migrations: MIGRATIONS,
   migrationsRun: false,
   synchronize: false,
-  logging: ['error', 'warn'] as ('error' | 'warn')[],
+  // Query errors are thrown to the caller and logged there (the exception filter); no console noise.
+  logging: false,
 };
 
 export function pgliteDataDir(config: AppConfig): string {

@@ -30,7 +30,9 @@ class RedisCloser implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.redis) return;
-    await this.redis.quit().catch(() => this.redis?.disconnect());
+    // quit() flushes pending commands; while Redis is down only disconnect() stops reconnecting.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
   }
 }
 

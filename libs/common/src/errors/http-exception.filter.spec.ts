@@ -1,0 +1,47 @@
+import { ArgumentsHost, BadRequestException, Logger } from '@nestjs/common';
+import { ConflictError, TooManyRequestsError } from './app.exception';
+import { HttpExceptionFilter } from './http-exception.filter';
+
+function run(exception: unknown) {
+  const reply = { status: 0, body: undefined as unknown, headers: {} as Record<string, string> };
+  const response = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => (reply.headers[name] = value),
+    status(code: number) {
+      reply.status = code;
+      return this;
+    },
+    json: (body: unknown) => (reply.body = body),
+  };
+  const host = {
+    getType: () => 'http',
+    switchToHttp: () => ({ getRequest: () => ({ id: 'req-1', method: 'GET', url: '/x' }), getResponse: () => response }),
+  } as unknown as ArgumentsHost;
+  new HttpExceptionFilter().catch(exception, host);
+  return reply;
+}
+
+describe('HttpExceptionFilter', () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+
+  it('maps domain errors to their status, detail and headers', () => {
+    expect(run(new ConflictError('Email already registered'))).toMatchObject({
+      status: 409,
+      body: { detail: 'Email already registered' },
+    });
+    expect(run(new TooManyRequestsError(2.2))).toMatchObject({ status: 429, headers: { 'Retry-After': '3' } });
+  });
+
+  it('maps Nest HTTP exceptions to a detail string', () => {
+    expect(run(new BadRequestException('Bad thing'))).toEqual({ status: 400, body: { detail: 'Bad thing' }, headers: {} });
+  });
+
+  it('hides unknown errors behind a 500 with a correlation id', () => {
+    const reply = run(new Error('password=hunter2 at db.internal:5432'));
+    expect(reply).toEqual({
+      status: 500,
+      body: { detail: 'Internal server error', correlation_id: 'req-1' },
+      headers: {},
+    });
+  });
+});
