@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
 import { buildDataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
 import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue, QUEUE_NAME } from './job.types';
 
 /** Producer side with Redis: jobs are stored in BullMQ and run by apps/worker. */

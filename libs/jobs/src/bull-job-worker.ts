@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
 import { bullPrefix, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
 
 /** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */

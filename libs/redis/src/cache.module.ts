@@ -1,7 +1,8 @@
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { createKeyvNonBlocking } from '@keyv/redis';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
 
 /**
  * cache-manager with Redis (shared by every instance) when REDIS_URL is set,

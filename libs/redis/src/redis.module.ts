@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
 
 /** The shared ioredis client, or null when REDIS_URL is unset (in-memory mode). */
 export const REDIS = Symbol('REDIS');

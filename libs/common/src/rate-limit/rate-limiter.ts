@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { APP_CONFIG, AppConfig } from '../../../config/src';
+import { APP_CONFIG } from '../../../config/src';
+import type { AppConfig } from '../../../config/src';
 import { TooManyRequestsError } from '../errors/app.exception';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');

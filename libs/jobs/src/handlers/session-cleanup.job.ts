@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../../config/src';
+import { APP_CONFIG } from '../../../config/src';
+import type { AppConfig } from '../../../config/src';
 import { Session } from '../../../database/src';
 import { JobHandler } from '../job.types';
 
