@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { DatabaseModule } from '../../../libs/database/src';
 import { JobsModule } from '../../../libs/jobs/src';
 import { CacheModule, RedisModule } from '../../../libs/redis/src';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         RateLimitModule,
         JobsModule.forRoot(config),
         HealthModule,
+        AuthModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },
