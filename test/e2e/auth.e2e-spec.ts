@@ -15,7 +15,7 @@ describe('Auth: register, login, tokens, sessions', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_RATE_LIMIT: '5' });
+    t = await startTestApp();
   });
   afterAll(() => t.close());
 
@@ -138,8 +138,8 @@ describe('Auth: register, login, tokens, sessions', () => {
 
   it('limits login attempts per account with 429 and Retry-After', async () => {
     await signUp(t, { email: 'brute@example.org', trigramme: 'BRU' });
-    // signUp logged in once; the limit is 5 attempts per window.
-    for (let i = 0; i < 4; i++) {
+    // signUp logged in once; the default limit is 10 attempts per account per window.
+    for (let i = 0; i < 9; i++) {
       await t.http().post('/api/auth/login').send({ email: 'brute@example.org', password: `guess-${i}xx` }).expect(401);
     }
     const blocked = await t.http().post('/api/auth/login').send({ email: 'brute@example.org', password: 'correct horse battery' }).expect(429);
