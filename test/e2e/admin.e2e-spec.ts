@@ -67,6 +67,12 @@ describe('Admin: users and sessions', () => {
     await t.http().delete(`/api/admin/users/${carol.id}`).set(admin.auth).expect(204);
     await t.http().get(`/api/admin/users/${carol.id}`).set(admin.auth).expect(404);
     await t.http().patch(`/api/admin/users/${admin.id}`).set(admin.auth).send({ is_superuser: true }).expect(422);
+
+    // A deleted user's live token stops working at once.
+    const dave = await signUp(t, { email: 'dave@example.org', trigramme: 'DAV' });
+    await t.http().get('/api/auth/me').set(dave.auth).expect(200);
+    await t.http().delete(`/api/admin/users/${dave.id}`).set(admin.auth).expect(204);
+    await t.http().get('/api/auth/me').set(dave.auth).expect(401);
   });
 
   it('never removes the last active admin', async () => {

@@ -45,13 +45,15 @@ export class AdminService {
   }
 
   async deleteUser(id: number): Promise<void> {
+    const sessionIds = await this.sessions.liveIds(id);
+    // Check and delete under one lock, so two admins cannot delete each other at once.
     await this.users.withUsersLock(async (manager) => {
       const user = await this.lockedUser(manager, id);
       await this.ensureAnotherAdmin(manager, user);
+      await manager.delete(User, id);
     });
-    // Revoke first so cached sessions die with the user; rows cascade.
-    await this.sessions.revokeAll(id);
-    await this.usersRepository.delete(id);
+    // The session rows went with the user (cascade); their cached copies go now.
+    await this.sessions.forget(sessionIds);
   }
 
   async revokeSessions(id: number): Promise<{ revoked: number }> {

@@ -31,7 +31,7 @@ export class SessionsController {
   @ApiOkResponse({ type: [SessionResponse] })
   async list(@CurrentUser() user: AuthUser): Promise<SessionResponse[]> {
     const sessions = await this.sessions.list(user.id);
-    return sessions.filter((s) => s.expires_at.getTime() > Date.now()).map((s) => presentSession(s, user.session_id));
+    return sessions.map((session) => presentSession(session, user.session_id));
   }
 
   @Delete()

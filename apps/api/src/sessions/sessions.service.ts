@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Cache } from 'cache-manager';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Not, Repository } from 'typeorm';
+import { IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
@@ -65,9 +65,10 @@ export class SessionsService {
     return { ...entry.user, session_id: sessionId };
   }
 
+  /** The user's live sessions, most recently used first. */
   list(userId: number): Promise<Session[]> {
     return this.sessions.find({
-      where: { user_id: userId, revoked_at: IsNull() },
+      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(new Date()) },
       order: { last_seen_at: 'DESC' },
     });
   }
@@ -103,8 +104,13 @@ export class SessionsService {
 
   /** Drops cached copies after a change to the user (role, activity). */
   async forgetUser(userId: number): Promise<void> {
+    await this.forget(await this.liveIds(userId));
+  }
+
+  /** Ids of the user's unrevoked sessions, e.g. to forget them once the user is deleted. */
+  async liveIds(userId: number): Promise<string[]> {
     const live = await this.sessions.find({ select: { id: true }, where: { user_id: userId, revoked_at: IsNull() } });
-    await this.forget(live.map((session) => session.id));
+    return live.map((session) => session.id);
   }
 
   private async loadLive(sessionId: string): Promise<CachedSession | null> {
@@ -120,7 +126,7 @@ export class SessionsService {
     };
   }
 
-  private async forget(sessionIds: string[]): Promise<void> {
+  async forget(sessionIds: string[]): Promise<void> {
     await Promise.all(sessionIds.map((id) => this.cache.del(this.cacheKey(id))));
   }
 
