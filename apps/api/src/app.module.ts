@@ -5,7 +5,10 @@ import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { DatabaseModule } from '../../../libs/database/src';
 import { JobsModule } from '../../../libs/jobs/src';
 import { CacheModule, RedisModule } from '../../../libs/redis/src';
+import { LlmModule } from '../../../libs/llm/src';
+import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { ChatsModule } from './chats/chats.module';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -22,7 +25,10 @@ export class AppModule {
         RateLimitModule,
         JobsModule.forRoot(config),
         HealthModule,
+        LlmModule,
         AuthModule,
+        AgentsModule,
+        ChatsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

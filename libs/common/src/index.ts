@@ -5,3 +5,5 @@ export * from './validation/validation.pipe';
 export * from './rate-limit/rate-limiter';
 export * from './rate-limit/rate-limit.module';
 export * from './logging/logger.module';
+export * from './validation/optional';
+export * from './validation/id.pipe';

@@ -51,6 +51,7 @@ export interface AppConfig {
     messagesPerMinute: number;
     maxUploadBytes: number;
     requestBodyBytes: number;
+    systemPromptMaxChars: number;
   };
   jobs: {
     sessionCleanupIntervalSeconds: number;
@@ -149,6 +150,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       messagesPerMinute: read.int('RATE_LIMIT_MESSAGES_PER_MINUTE', 10, 1, 100000),
       maxUploadBytes: read.int('MAX_UPLOAD_MB', 25, 1, 1024) * 1024 * 1024,
       requestBodyBytes: read.int('MAX_JSON_BODY_KB', 1024, 16, 65536) * 1024,
+      systemPromptMaxChars: read.int('AGENT_PROMPT_MAX_CHARS', 32000, 100, 200000),
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),

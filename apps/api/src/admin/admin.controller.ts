@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IdPipe } from '../../../../libs/common/src';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { UserResponse } from '../users/user.presenter';
 import { AdminService } from './admin.service';
 import { ListUsersQuery, UpdateUserDto, UserPage } from './dto/admin.dto';
-
-const userId = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('admin')
 @Authenticated({ admin: true })
@@ -22,14 +21,14 @@ export class AdminController {
   @Get(':id')
   @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse()
-  get(@Param('id', userId) id: number): Promise<UserResponse> {
+  get(@Param('id', IdPipe) id: number): Promise<UserResponse> {
     return this.admin.getUser(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'Would leave no active admin.' })
-  update(@Param('id', userId) id: number, @Body() body: UpdateUserDto): Promise<UserResponse> {
+  update(@Param('id', IdPipe) id: number, @Body() body: UpdateUserDto): Promise<UserResponse> {
     return this.admin.updateUser(id, body);
   }
 
@@ -37,14 +36,14 @@ export class AdminController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'Would leave no active admin.' })
-  delete(@Param('id', userId) id: number): Promise<void> {
+  delete(@Param('id', IdPipe) id: number): Promise<void> {
     return this.admin.deleteUser(id);
   }
 
   @Post(':id/revoke-sessions')
   @HttpCode(200)
   @ApiOkResponse({ description: '`{revoked: n}`' })
-  revokeSessions(@Param('id', userId) id: number): Promise<{ revoked: number }> {
+  revokeSessions(@Param('id', IdPipe) id: number): Promise<{ revoked: number }> {
     return this.admin.revokeSessions(id);
   }
 }

@@ -1,4 +1,5 @@
 import { Initial1795613934894 } from './1795613934894-Initial';
+import { ChatActivity1795620000000 } from './1795620000000-ChatActivity';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
-export const MIGRATIONS = [Initial1795613934894];
+export const MIGRATIONS = [Initial1795613934894, ChatActivity1795620000000];

@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IdPipe } from '../../../../libs/common/src';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../sessions/sessions.service';
+import { AgentResponse } from './agent.presenter';
+import { AgentsService } from './agents.service';
+import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+
+@ApiTags('agents')
+@Authenticated()
+@Controller('agents')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [AgentResponse], description: 'Public agents (cached for 300 s, refreshed on any change).' })
+  listPublic(): Promise<AgentResponse[]> {
+    return this.agents.listPublic();
+  }
+
+  @Get('my')
+  @ApiOkResponse({ type: [AgentResponse], description: 'My agents, public or not.' })
+  listMine(@CurrentUser() user: AuthUser): Promise<AgentResponse[]> {
+    return this.agents.listMine(user);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: AgentResponse })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateAgentDto): Promise<AgentResponse> {
+    return this.agents.create(user, body);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AgentResponse })
+  @ApiNotFoundResponse({ description: 'Missing, deleted, or private and not mine.' })
+  get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<AgentResponse> {
+    return this.agents.get(user, id);
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ type: AgentResponse })
+  @ApiForbiddenResponse({ description: 'Visible but not mine (and I am not an admin).' })
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: number,
+    @Body() body: UpdateAgentDto,
+  ): Promise<AgentResponse> {
+    return this.agents.update(user, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Soft-deleted: its chats keep their history.' })
+  @ApiForbiddenResponse()
+  remove(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<void> {
+    return this.agents.remove(user, id);
+  }
+}

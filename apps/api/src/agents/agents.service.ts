@@ -1,0 +1,119 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Cache } from 'cache-manager';
+import { Repository } from 'typeorm';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../../libs/common/src';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { Agent } from '../../../../libs/database/src';
+import { ModelCatalog } from '../../../../libs/llm/src';
+import type { AuthUser } from '../sessions/sessions.service';
+import { AgentResponse, presentAgent } from './agent.presenter';
+import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+
+/** The public catalogue's cache entry; dropped on every change to any agent. */
+export const PUBLIC_AGENTS_CACHE_KEY = 'agents:public';
+const PUBLIC_AGENTS_TTL_MS = 300_000;
+
+@Injectable()
+export class AgentsService {
+  constructor(
+    @InjectRepository(Agent) private readonly agents: Repository<Agent>,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly models: ModelCatalog,
+  ) {}
+
+  /** Public agents, served from the cache (shared through Redis when configured). */
+  async listPublic(): Promise<AgentResponse[]> {
+    const cached = await this.cache.get<AgentResponse[]>(PUBLIC_AGENTS_CACHE_KEY);
+    if (cached) return cached;
+    const agents = await this.agents.find({
+      where: { is_public: true },
+      relations: { owner: true },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+    const catalogue = agents.map(presentAgent);
+    await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, catalogue, PUBLIC_AGENTS_TTL_MS);
+    return catalogue;
+  }
+
+  async listMine(user: AuthUser): Promise<AgentResponse[]> {
+    const agents = await this.agents.find({
+      where: { owner_id: user.id },
+      relations: { owner: true },
+      order: { updated_at: 'DESC', id: 'DESC' },
+    });
+    return agents.map(presentAgent);
+  }
+
+  async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
+    const model = body.model ?? this.models.defaultChatModel();
+    this.checkModelAndPrompt({ ...body, model });
+    const agent = await this.agents.save(this.agents.create({ ...body, model, owner_id: user.id }));
+    await this.invalidateCatalogue();
+    return this.get(user, agent.id);
+  }
+
+  async get(user: AuthUser, id: number): Promise<AgentResponse> {
+    return presentAgent(await this.findVisible(user, id));
+  }
+
+  async update(user: AuthUser, id: number, body: UpdateAgentDto): Promise<AgentResponse> {
+    const agent = await this.findEditable(user, id);
+    this.checkModelAndPrompt(body);
+    await this.agents.update(agent.id, body);
+    await this.invalidateCatalogue();
+    return this.get(user, id);
+  }
+
+  /** Soft delete: chats keep their history; new messages to them are refused. */
+  async remove(user: AuthUser, id: number): Promise<void> {
+    const agent = await this.findEditable(user, id);
+    await this.agents.softDelete(agent.id);
+    await this.invalidateCatalogue();
+  }
+
+  /**
+   * The agent if the caller may see it: public, theirs, or they are an admin.
+   * Anything else is the same 404 as a missing id, so private agents cannot be probed.
+   */
+  async findVisible(user: AuthUser, id: number): Promise<Agent> {
+    const agent = await this.agents.findOne({ where: { id }, relations: { owner: true } });
+    if (!agent || !(agent.is_public || agent.owner_id === user.id || user.is_admin)) {
+      throw new NotFoundError('Agent not found');
+    }
+    return agent;
+  }
+
+  private async findEditable(user: AuthUser, id: number): Promise<Agent> {
+    const agent = await this.findVisible(user, id);
+    if (agent.owner_id !== user.id && !user.is_admin) {
+      throw new ForbiddenError('Only the owner or an admin may change this agent');
+    }
+    return agent;
+  }
+
+  private checkModelAndPrompt(body: { model?: string; system_prompt?: string }): void {
+    const problems = [];
+    if (body.model !== undefined && !this.models.isChatModel(body.model)) {
+      const allowed = this.models.chatModels();
+      problems.push({
+        loc: ['body', 'model'],
+        msg: allowed.length
+          ? `model must be one of: ${allowed.join(', ')}`
+          : 'no chat model is configured (set API_MODEL, or VLLM_MODEL_NAME with LLM_MODE=vllm)',
+      });
+    }
+    const max = this.config.limits.systemPromptMaxChars;
+    if (body.system_prompt !== undefined && body.system_prompt.length > max) {
+      problems.push({ loc: ['body', 'system_prompt'], msg: `system_prompt must be at most ${max} characters` });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
+
+  private invalidateCatalogue(): Promise<boolean> {
+    return this.cache.del(PUBLIC_AGENTS_CACHE_KEY);
+  }
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../../../libs/common/src';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { Chat, Document, Message } from '../../../../libs/database/src';
+import { AgentsService } from '../agents/agents.service';
+import { deleteDocumentFiles } from '../documents/document-files';
+import { presentMessage } from '../messages/message.presenter';
+import type { AuthUser } from '../sessions/sessions.service';
+import { ChatPage, ChatResponse, ChatWithMessages, presentChat } from './chat.presenter';
+import type { ChatMessagesQuery, CreateChatDto, ListChatsQuery, UpdateChatDto } from './dto/chat.dto';
+
+export const DEFAULT_CHAT_TITLE = 'New chat';
+
+function likePattern(text: string): string {
+  return `%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Chats are private: another user's chat is 404 for every verb, admins included. */
+@Injectable()
+export class ChatsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agents: AgentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(user: AuthUser, body: CreateChatDto): Promise<ChatResponse> {
+    const agent = await this.agents.findVisible(user, body.agent_id);
+    const chats = this.dataSource.getRepository(Chat);
+    const chat = await chats.save(
+      chats.create({ title: body.title ?? DEFAULT_CHAT_TITLE, user_id: user.id, agent_id: agent.id }),
+    );
+    return presentChat({ ...chat, agent });
+  }
+
+  /** Most recent activity first; keyset-paginated so every chat appears exactly once. */
+  async list(user: AuthUser, query: ListChatsQuery): Promise<ChatPage> {
+    const builder = this.dataSource
+      .getRepository(Chat)
+      .createQueryBuilder('chat')
+      .withDeleted()
+      .leftJoinAndSelect('chat.agent', 'agent')
+      .where('chat.user_id = :userId', { userId: user.id })
+      .orderBy('chat.updated_at', 'DESC')
+      .addOrderBy('chat.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.q) builder.andWhere('chat.title ILIKE :pattern', { pattern: likePattern(query.q) });
+    if (query.before) {
+      // Compare against the cursor row itself: exact to the microsecond, ties broken by id.
+      builder.andWhere(
+        '(chat.updated_at, chat.id) < (SELECT c.updated_at, c.id FROM chats c WHERE c.id = :before AND c.user_id = :userId)',
+        { before: query.before },
+      );
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map(presentChat),
+      next_before: rows.length > query.limit ? page[page.length - 1].id : null,
+    };
+  }
+
+  async getWithMessages(user: AuthUser, id: number, query: ChatMessagesQuery): Promise<ChatWithMessages> {
+    const chat = await this.findOwn(user, id);
+    const builder = this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .where('message.chat_id = :chatId', { chatId: chat.id })
+      .orderBy('message.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.before) builder.andWhere('message.id < :before', { before: query.before });
+    const newestFirst = await builder.getMany();
+    const page = newestFirst.slice(0, query.limit).reverse();
+    return {
+      ...presentChat(chat),
+      messages: page.map(presentMessage),
+      messages_next_before: newestFirst.length > query.limit ? page[0].id : null,
+    };
+  }
+
+  async rename(user: AuthUser, id: number, body: UpdateChatDto): Promise<ChatResponse> {
+    const chat = await this.findOwn(user, id);
+    await this.dataSource.getRepository(Chat).update(chat.id, { title: body.title });
+    return presentChat(await this.findOwn(user, id));
+  }
+
+  /** Removes the chat, its messages and its documents (rows, then files). */
+  async remove(user: AuthUser, id: number): Promise<void> {
+    const chat = await this.findOwn(user, id);
+    const files = await this.dataSource.transaction(async (manager) => {
+      const documents = await manager.find(Document, {
+        select: { id: true, file_path: true },
+        where: { entity_type: 'chat', entity_id: chat.id },
+      });
+      if (documents.length > 0) await manager.delete(Document, documents.map((document) => document.id));
+      await manager.delete(Chat, chat.id);
+      return documents.map((document) => document.file_path);
+    });
+    await deleteDocumentFiles(this.config.uploadDir, files);
+  }
+
+  /** The caller's chat, with its agent (even soft-deleted); anyone else's is 404. */
+  async findOwn(user: AuthUser, id: number): Promise<Chat> {
+    const chat = await this.dataSource
+      .getRepository(Chat)
+      .findOne({ where: { id, user_id: user.id }, relations: { agent: true }, withDeleted: true });
+    if (!chat) throw new NotFoundError('Chat not found');
+    return chat;
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MESSAGE_ROLES, MESSAGE_STATUSES } from '../../../../libs/database/src';
+import type { Message, MessageRole, MessageStatus } from '../../../../libs/database/src';
+
+export class MessageResponse {
+  @ApiProperty() id!: number;
+  @ApiProperty() chat_id!: number;
+  @ApiProperty({ enum: MESSAGE_ROLES }) role!: MessageRole;
+  @ApiProperty() content!: string;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status!: MessageStatus;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: String }) llm_model!: string | null;
+  @ApiProperty({ nullable: true, type: String }) llm_provider!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) prompt_tokens!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) completion_tokens!: number | null;
+  @ApiProperty() created_at!: Date;
+}
+
+export function presentMessage(message: Message): MessageResponse {
+  const { id, chat_id, role, content, status, error, llm_model, llm_provider, prompt_tokens, completion_tokens } = message;
+  return {
+    id,
+    chat_id,
+    role,
+    content,
+    status,
+    error,
+    llm_model,
+    llm_provider,
+    prompt_tokens,
+    completion_tokens,
+    created_at: message.created_at,
+  };
+}

@@ -1,0 +1,2 @@
+export * from './llm.module';
+export * from './model-catalog';

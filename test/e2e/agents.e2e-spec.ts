@@ -1,0 +1,120 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import type { Cache } from 'cache-manager';
+import { DataSource } from 'typeorm';
+import { PUBLIC_AGENTS_CACHE_KEY } from '../../apps/api/src/agents/agents.service';
+import { Agent } from '../../libs/database/src';
+import { signUp, SignedIn } from '../support/auth';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('Agents: CRUD, visibility and the cached catalogue', () => {
+  let t: TestApp;
+  let admin: SignedIn;
+  let owner: SignedIn;
+  let other: SignedIn;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await signUp(t);
+    owner = await signUp(t);
+    other = await signUp(t);
+  });
+  afterAll(() => t.close());
+
+  const create = (user: SignedIn, body: object) => t.http().post('/api/agents').set(user.auth).send(body);
+
+  it('creates an agent as in the seed, with defaults, owned by the caller', async () => {
+    const response = await create(owner, { name: 'Test Agent', system_prompt: 'You are a test agent' }).expect(201);
+    expect(response.body).toMatchObject({
+      name: 'Test Agent',
+      system_prompt: 'You are a test agent',
+      learn_from_interaction: false,
+      is_public: false,
+      owner_id: owner.id,
+      model: 'mistral-small-latest',
+      temperature: 0.7,
+      avatar_url: null,
+    });
+    expect(response.body.owner_trigramme).toMatch(/^[A-Z]{3}$/);
+    expect(JSON.stringify(response.body)).not.toMatch(/@example\.org/);
+  });
+
+  it('rejects invalid agents with 422 and stores nothing', async () => {
+    const before = await t.app.get(DataSource).getRepository(Agent).count();
+    const cases: [object, string][] = [
+      [{ name: 'A', temperature: 2.5 }, 'temperature'],
+      [{ name: '' }, 'name'],
+      [{ name: '   ' }, 'name'],
+      [{ name: 'A', model: 'gpt-4o' }, 'model'],
+      [{ name: 'A', owner_id: other.id }, 'owner_id'],
+      [{ name: 'A', avatar_url: 'javascript:alert(1)' }, 'avatar_url'],
+      [{ name: 'A', system_prompt: 'x'.repeat(32_001) }, 'system_prompt'],
+      [{ name: null }, 'name'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await create(owner, body).expect(422);
+      expect(response.body.detail.map((problem: { loc: string[] }) => problem.loc[1])).toContain(field);
+    }
+    const unknownModel = await create(owner, { name: 'A', model: 'gpt-4o' }).expect(422);
+    expect(unknownModel.body.detail[0].msg).toBe('model must be one of: mistral-small-latest, pixtral-large-latest');
+    expect(await t.app.get(DataSource).getRepository(Agent).count()).toBe(before);
+  });
+
+  it('shows a private agent to its owner and admins only; others get 404 like a missing id', async () => {
+    const agent = (await create(owner, { name: 'Private' }).expect(201)).body;
+    await t.http().get(`/api/agents/${agent.id}`).set(owner.auth).expect(200);
+    await t.http().get(`/api/agents/${agent.id}`).set(admin.auth).expect(200);
+    const hidden = await t.http().get(`/api/agents/${agent.id}`).set(other.auth).expect(404);
+    const missing = await t.http().get('/api/agents/999999').set(other.auth).expect(404);
+    expect(hidden.body).toEqual(missing.body);
+    await t.http().get(`/api/agents/${agent.id}`).expect(401);
+    await t.http().put(`/api/agents/${agent.id}`).set(other.auth).send({ name: 'Mine now' }).expect(404);
+    await t.http().delete(`/api/agents/${agent.id}`).set(other.auth).expect(404);
+    await t.http().get('/api/agents/abc').set(owner.auth).expect(404);
+    await t.http().get('/api/agents/99999999999').set(owner.auth).expect(404);
+    const mine = await t.http().get('/api/agents/my').set(owner.auth).expect(200);
+    expect(mine.body.map((a: { id: number }) => a.id)).toContain(agent.id);
+    const theirs = await t.http().get('/api/agents/my').set(other.auth).expect(200);
+    expect(theirs.body.map((a: { id: number }) => a.id)).not.toContain(agent.id);
+  });
+
+  it('lets everyone see a public agent, but only its owner or an admin change or delete it', async () => {
+    const agent = (await create(owner, { name: 'Shared', is_public: true }).expect(201)).body;
+    await t.http().get(`/api/agents/${agent.id}`).set(other.auth).expect(200);
+    await t.http().put(`/api/agents/${agent.id}`).set(other.auth).send({ name: 'Hijacked' }).expect(403);
+    await t.http().delete(`/api/agents/${agent.id}`).set(other.auth).expect(403);
+    const partial = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ temperature: 0.2 }).expect(200);
+    expect(partial.body).toMatchObject({ name: 'Shared', temperature: 0.2, is_public: true });
+    const byAdmin = await t.http().put(`/api/agents/${agent.id}`).set(admin.auth).send({ avatar_url: 'https://example.org/a.png' }).expect(200);
+    expect(byAdmin.body).toMatchObject({ avatar_url: 'https://example.org/a.png', owner_id: owner.id });
+    const cleared = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ avatar_url: null }).expect(200);
+    expect(cleared.body.avatar_url).toBeNull();
+    await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ name: null }).expect(422);
+    await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ owner_id: other.id }).expect(422);
+    await t.http().delete(`/api/agents/${agent.id}`).set(admin.auth).expect(204);
+    await t.http().get(`/api/agents/${agent.id}`).set(owner.auth).expect(404);
+  });
+
+  it('keeps the public catalogue cached, and refreshes it on every change', async () => {
+    const names = async () =>
+      (await t.http().get('/api/agents').set(other.auth).expect(200)).body.map((a: { name: string }) => a.name);
+    const agent = (await create(owner, { name: 'Catalogue A', is_public: true }).expect(201)).body;
+    expect(await names()).toContain('Catalogue A');
+
+    // A change made behind the service's back is not seen: the second read came from the cache.
+    const cache = t.app.get<Cache>(CACHE_MANAGER);
+    expect(await cache.get(PUBLIC_AGENTS_CACHE_KEY)).toBeDefined();
+    await t.app.get(DataSource).getRepository(Agent).update(agent.id, { name: 'Changed directly' });
+    expect(await names()).toContain('Catalogue A');
+
+    await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ name: 'Catalogue B' }).expect(200);
+    expect(await names()).toContain('Catalogue B');
+    await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ is_public: false }).expect(200);
+    expect(await names()).not.toContain('Catalogue B');
+    await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ is_public: true }).expect(200);
+    expect(await names()).toContain('Catalogue B');
+    await t.http().delete(`/api/agents/${agent.id}`).set(owner.auth).expect(204);
+    expect(await names()).not.toContain('Catalogue B');
+    await create(owner, { name: 'Catalogue C', is_public: true }).expect(201);
+    expect(await names()).toContain('Catalogue C');
+  });
+});
