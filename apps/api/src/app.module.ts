@@ -10,6 +10,8 @@ import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+import { ModelsModule } from './models/models.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +31,8 @@ export class AppModule {
         AuthModule,
         AgentsModule,
         ChatsModule,
+        MessagesModule,
+        ModelsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

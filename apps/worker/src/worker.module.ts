@@ -3,13 +3,14 @@ import { loggerModule } from '../../../libs/common/src';
 import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { DatabaseModule } from '../../../libs/database/src';
 import { BullJobWorker, JobHandlersModule } from '../../../libs/jobs/src';
+import { LlmModule } from '../../../libs/llm/src';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, JobHandlersModule],
+      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, LlmModule, JobHandlersModule],
       providers: [BullJobWorker],
     };
   }

@@ -42,16 +42,28 @@ export interface AppConfig {
     pixtralModel: string;
     vllmApiUrl?: string;
     vllmModelName?: string;
+    vllmApiKey?: string;
     pixtralVllmUrl?: string;
     pixtralVllmModel?: string;
     embeddingProvider: EmbeddingProvider;
     embeddingModel: string;
+    /** Context window used to fit the chat history, in tokens. */
+    contextTokens: number;
+    /** Tokens kept free in the context window for the answer. */
+    maxOutputTokens: number;
+    firstTokenTimeoutSeconds: number;
+    idleTimeoutSeconds: number;
+    maxGenerationSeconds: number;
+    /** Attempts after a failure before the first token (unreachable provider, 5xx). */
+    retries: number;
   };
   limits: {
     messagesPerMinute: number;
     maxUploadBytes: number;
     requestBodyBytes: number;
     systemPromptMaxChars: number;
+    messageMaxChars: number;
+    concurrentGenerationsPerUser: number;
   };
   jobs: {
     sessionCleanupIntervalSeconds: number;
@@ -137,6 +149,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       pixtralModel: read.string('PIXTRAL_MODEL', 'pixtral-large-latest'),
       vllmApiUrl: read.url('VLLM_API_URL', ['http:', 'https:']),
       vllmModelName: read.optional('VLLM_MODEL_NAME'),
+      vllmApiKey: read.optional('VLLM_API_KEY'),
       pixtralVllmUrl: read.url('PIXTRAL_VLLM_URL', ['http:', 'https:']),
       pixtralVllmModel: read.optional('PIXTRAL_VLLM_MODEL'),
       embeddingProvider: read.oneOf(
@@ -145,12 +158,20 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         EMBEDDING_PROVIDERS,
       ),
       embeddingModel: read.string('EMBEDDING_MODEL', 'mistral-embed'),
+      contextTokens: read.int('LLM_CONTEXT_TOKENS', 32768, 1024, 2_000_000),
+      maxOutputTokens: read.int('LLM_MAX_OUTPUT_TOKENS', 4096, 16, 200_000),
+      firstTokenTimeoutSeconds: read.duration('LLM_FIRST_TOKEN_TIMEOUT', 60),
+      idleTimeoutSeconds: read.duration('LLM_IDLE_TIMEOUT', 60),
+      maxGenerationSeconds: read.duration('LLM_MAX_GENERATION_TIME', 600),
+      retries: read.int('LLM_RETRIES', 2, 0, 10),
     },
     limits: {
       messagesPerMinute: read.int('RATE_LIMIT_MESSAGES_PER_MINUTE', 10, 1, 100000),
       maxUploadBytes: read.int('MAX_UPLOAD_MB', 25, 1, 1024) * 1024 * 1024,
       requestBodyBytes: read.int('MAX_JSON_BODY_KB', 1024, 16, 65536) * 1024,
       systemPromptMaxChars: read.int('AGENT_PROMPT_MAX_CHARS', 32000, 100, 200000),
+      messageMaxChars: read.int('MESSAGE_MAX_CHARS', 32000, 100, 1_000_000),
+      concurrentGenerationsPerUser: read.int('MAX_CONCURRENT_GENERATIONS', 3, 1, 100),
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),

@@ -3,3 +3,5 @@ export * from './jobs.module';
 export * from './job-handlers.module';
 export * from './bull-job-worker';
 export * from './handlers/session-cleanup.job';
+export * from './handlers/chat-title.job';
+export * from './handlers/stale-answers.job';

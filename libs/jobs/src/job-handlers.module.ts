@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ChatTitleJob } from './handlers/chat-title.job';
 import { SessionCleanupJob } from './handlers/session-cleanup.job';
+import { StaleAnswersJob } from './handlers/stale-answers.job';
 import { JOB_HANDLERS, JobHandler } from './job.types';
 
 /** Every job handler, for whichever side processes jobs (worker or in-process). */
-const HANDLERS = [SessionCleanupJob];
+const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob];
 
 @Module({
   providers: [

@@ -1,6 +1,19 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
+import { LlmRegistry, MISTRAL_PROVIDER, VLLM_PROVIDER } from './llm-registry';
 import { ModelCatalog } from './model-catalog';
+import { createMistralProvider, createVllmProvider } from './providers';
 
+/** Providers behind tokens (null when not configured), the registry that picks one, the catalogue. */
 @Global()
-@Module({ providers: [ModelCatalog], exports: [ModelCatalog] })
+@Module({
+  providers: [
+    { provide: MISTRAL_PROVIDER, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createMistralProvider(c) },
+    { provide: VLLM_PROVIDER, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createVllmProvider(c) },
+    LlmRegistry,
+    ModelCatalog,
+  ],
+  exports: [LlmRegistry, ModelCatalog, MISTRAL_PROVIDER, VLLM_PROVIDER],
+})
 export class LlmModule {}

@@ -4,15 +4,13 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
-import { Chat, Document, Message } from '../../../../libs/database/src';
+import { Chat, DEFAULT_CHAT_TITLE, Document } from '../../../../libs/database/src';
 import { AgentsService } from '../agents/agents.service';
 import { deleteDocumentFiles } from '../documents/document-files';
-import { presentMessage } from '../messages/message.presenter';
+import { pageMessages } from '../messages/message-page';
 import type { AuthUser } from '../sessions/sessions.service';
 import { ChatPage, ChatResponse, ChatWithMessages, presentChat } from './chat.presenter';
 import type { ChatMessagesQuery, CreateChatDto, ListChatsQuery, UpdateChatDto } from './dto/chat.dto';
-
-export const DEFAULT_CHAT_TITLE = 'New chat';
 
 function likePattern(text: string): string {
   return `%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -65,20 +63,8 @@ export class ChatsService {
 
   async getWithMessages(user: AuthUser, id: number, query: ChatMessagesQuery): Promise<ChatWithMessages> {
     const chat = await this.findOwn(user, id);
-    const builder = this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('message')
-      .where('message.chat_id = :chatId', { chatId: chat.id })
-      .orderBy('message.id', 'DESC')
-      .limit(query.limit + 1);
-    if (query.before) builder.andWhere('message.id < :before', { before: query.before });
-    const newestFirst = await builder.getMany();
-    const page = newestFirst.slice(0, query.limit).reverse();
-    return {
-      ...presentChat(chat),
-      messages: page.map(presentMessage),
-      messages_next_before: newestFirst.length > query.limit ? page[0].id : null,
-    };
+    const page = await pageMessages(this.dataSource, chat.id, query.limit, query.before);
+    return { ...presentChat(chat), messages: page.items, messages_next_before: page.next_before };
   }
 
   async rename(user: AuthUser, id: number, body: UpdateChatDto): Promise<ChatResponse> {

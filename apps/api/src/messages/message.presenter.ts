@@ -11,13 +11,16 @@ export class MessageResponse {
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ nullable: true, type: String }) llm_model!: string | null;
   @ApiProperty({ nullable: true, type: String }) llm_provider!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'For an answer: the user message it answers.' })
+  parent_id!: number | null;
   @ApiProperty({ nullable: true, type: Number }) prompt_tokens!: number | null;
   @ApiProperty({ nullable: true, type: Number }) completion_tokens!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Milliseconds to the first token.' }) ttft_ms!: number | null;
   @ApiProperty() created_at!: Date;
 }
 
 export function presentMessage(message: Message): MessageResponse {
-  const { id, chat_id, role, content, status, error, llm_model, llm_provider, prompt_tokens, completion_tokens } = message;
+  const { id, chat_id, role, content, status, error, llm_model, llm_provider, parent_id, prompt_tokens, completion_tokens } = message;
   return {
     id,
     chat_id,
@@ -27,8 +30,10 @@ export function presentMessage(message: Message): MessageResponse {
     error,
     llm_model,
     llm_provider,
+    parent_id,
     prompt_tokens,
     completion_tokens,
+    ttft_ms: message.ttft_ms,
     created_at: message.created_at,
   };
 }

@@ -43,3 +43,6 @@ export class Chat {
   @UpdateDateColumn({ type: 'timestamptz' })
   updated_at!: Date;
 }
+
+/** A chat's title until the user renames it or the title job names it. */
+export const DEFAULT_CHAT_TITLE = 'New chat';

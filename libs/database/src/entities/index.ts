@@ -8,5 +8,6 @@ import { User } from './user.entity';
 export { Agent, Chat, Document, Message, Session, User };
 export * from './document.entity';
 export * from './message.entity';
+export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
 export const ENTITIES = [User, Session, Agent, Chat, Message, Document];

@@ -42,6 +42,19 @@ export class Message {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
+  /** For an assistant message, the user message it answers (several answers after a regenerate). */
+  @Index('IDX_messages_parent_id')
+  @Column({ type: 'int', nullable: true })
+  parent_id!: number | null;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'parent_id' })
+  parent?: Message;
+
+  /** Milliseconds from the request to the provider to the first token. */
+  @Column({ type: 'int', nullable: true })
+  ttft_ms!: number | null;
+
   @Column({ type: 'int', nullable: true })
   prompt_tokens!: number | null;
 

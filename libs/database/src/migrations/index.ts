@@ -1,5 +1,6 @@
 import { Initial1795613934894 } from './1795613934894-Initial';
 import { ChatActivity1795620000000 } from './1795620000000-ChatActivity';
+import { MessageGeneration1795620000001 } from './1795620000001-MessageGeneration';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
-export const MIGRATIONS = [Initial1795613934894, ChatActivity1795620000000];
+export const MIGRATIONS = [Initial1795613934894, ChatActivity1795620000000, MessageGeneration1795620000001];

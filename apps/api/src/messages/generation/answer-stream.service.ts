@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Message } from '../../../../../libs/database/src';
+import { ChatsService } from '../../chats/chats.service';
+import { presentMessage } from '../message.presenter';
+import type { AuthUser } from '../../sessions/sessions.service';
+import { GENERATION_EVENTS } from './generation-events';
+import type { GenerationEvent, GenerationEvents } from './generation-events';
+
+const HEARTBEAT_MS = 15_000;
+
+/** `Last-Event-ID` is `<message id>:<seq>`; a bare number is read as a seq. */
+function parseLastEventId(value: string | undefined): { messageId?: number; seq: number } {
+  const match = /^(?:(\d+):)?(\d+)$/.exec(value?.trim() ?? '');
+  return match ? { messageId: match[1] ? Number(match[1]) : undefined, seq: Number(match[2]) } : { seq: 0 };
+}
+
+function format(event: GenerationEvent): string {
+  const data =
+    event.type === 'token'
+      ? { message_id: event.message_id, seq: event.seq, delta: event.delta }
+      : event.type === 'done'
+        ? event.message
+        : { message_id: event.message_id, detail: event.detail, message: event.message };
+  return `id: ${event.message_id}:${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Server-Sent Events for a chat's answer: the in-flight answer is replayed
+ * (from the start or after Last-Event-ID) and then followed live, with no gap
+ * and no duplicate; with nothing in flight, the latest answer's `done`.
+ */
+@Injectable()
+export class AnswerStreamService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    private readonly chats: ChatsService,
+  ) {}
+
+  async follow(user: AuthUser, chatId: number, lastEventId: string | undefined, response: Response): Promise<void> {
+    const chat = await this.chats.findOwn(user, chatId);
+    const latest = await this.dataSource
+      .getRepository(Message)
+      .findOne({ where: { chat_id: chat.id, role: 'assistant' }, order: { id: 'DESC' } });
+
+    response.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      // Tells nginx not to buffer the stream.
+      'X-Accel-Buffering': 'no',
+    });
+    response.flushHeaders();
+
+    if (!latest || latest.status !== 'streaming') {
+      if (latest) response.write(format({ type: 'done', chat_id: chat.id, message_id: latest.id, seq: 0, message: presentMessage(latest) }));
+      response.end();
+      return;
+    }
+
+    const resume = parseLastEventId(lastEventId);
+    let lastSeq = resume.messageId === undefined || resume.messageId === latest.id ? resume.seq : 0;
+    let finished = false;
+    let live: GenerationEvent[] | null = [];
+
+    const write = (event: GenerationEvent) => {
+      if (finished || event.message_id !== latest.id || event.seq <= lastSeq) return;
+      lastSeq = event.seq;
+      response.write(format(event));
+      if (event.type !== 'token') finish();
+    };
+    // Subscribe before reading the log, holding live events until the replay is written.
+    const unsubscribe = await this.events.subscribe(chat.id, (event) => (live ? live.push(event) : write(event)));
+    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearInterval(heartbeat);
+      void unsubscribe();
+      response.end();
+    };
+    response.on('close', finish);
+
+    for (const event of await this.events.history(latest.id, lastSeq)) write(event);
+    const held = live;
+    live = null;
+    for (const event of held) write(event);
+    if (!finished) await this.endIfAlreadyOver(latest.id, write);
+  }
+
+  /** The answer may have ended before we subscribed and its log expired: send what is stored. */
+  private async endIfAlreadyOver(messageId: number, write: (event: GenerationEvent) => void): Promise<void> {
+    const message = await this.dataSource.getRepository(Message).findOneByOrFail({ id: messageId });
+    if (message.status === 'streaming') return;
+    const base = { chat_id: message.chat_id, message_id: message.id, seq: Number.MAX_SAFE_INTEGER, message: presentMessage(message) };
+    write(message.status === 'failed' ? { ...base, type: 'error', detail: message.error ?? 'The answer failed' } : { ...base, type: 'done' });
+  }
+}

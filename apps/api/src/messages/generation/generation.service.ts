@@ -1,0 +1,234 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../../../../libs/config/src';
+import type { AppConfig } from '../../../../../libs/config/src';
+import { Message, MessageStatus } from '../../../../../libs/database/src';
+import { CHAT_TITLE_JOB, JOB_QUEUE } from '../../../../../libs/jobs/src';
+import type { JobQueue } from '../../../../../libs/jobs/src';
+import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
+import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
+import { presentMessage } from '../message.presenter';
+import { GENERATION_EVENTS } from './generation-events';
+import type { GenerationEvents } from './generation-events';
+
+export interface GenerationTask {
+  chatId: number;
+  assistantMessageId: number;
+  provider: LlmProvider;
+  model: string;
+  temperature: number;
+  prompt: ChatMessage[];
+  /** Ask for a title once this answer is complete. */
+  wantsTitle: boolean;
+}
+
+export interface GenerationOutcome {
+  message: Message;
+  /** What made it fail, for callers that answer with a status (stream: false). */
+  failure?: unknown;
+}
+
+/** Why an attempt was aborted: a user's stop is not a failure. */
+class StopRequested extends Error {
+  constructor() {
+    super('Stopped');
+  }
+}
+
+const FLUSH_INTERVAL_MS = 1000;
+const RETRY_BASE_MS = 500;
+
+/**
+ * Runs answers on the server, independent of any HTTP request or socket: every
+ * token is published with its seq, the partial text is saved every second,
+ * and the message always ends `complete`, `stopped` or `failed` with what was
+ * generated.
+ */
+@Injectable()
+export class GenerationService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Generation');
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<GenerationOutcome> }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // A stop may be asked on any instance; the one running the answer acts on it.
+    await this.events.onStopRequest((messageId) => this.stopLocal(messageId));
+  }
+
+  /** Starts the answer in the background; the promise resolves with the final message (it never rejects). */
+  start(task: GenerationTask): Promise<GenerationOutcome> {
+    const controller = new AbortController();
+    const done = this.run(task, controller.signal).finally(() => this.running.delete(task.assistantMessageId));
+    this.running.set(task.assistantMessageId, { controller, done });
+    return done;
+  }
+
+  /** True when this instance ran it and it is now stopped (or already finished). */
+  stopLocal(messageId: number): boolean {
+    const run = this.running.get(messageId);
+    if (!run) return false;
+    run.controller.abort(new StopRequested());
+    return true;
+  }
+
+  requestStop(messageId: number): Promise<void> {
+    return this.events.requestStop(messageId);
+  }
+
+  /**
+   * The final message once the answer ends. An answer running on no live
+   * instance (its process died) is closed here as stopped, with its saved text.
+   */
+  async waitForEnd(messageId: number, timeoutMs = 5000): Promise<Message> {
+    const local = this.running.get(messageId);
+    if (local) return (await local.done).message;
+    const messages = this.dataSource.getRepository(Message);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const message = await messages.findOneByOrFail({ id: messageId });
+      if (message.status !== 'streaming') return message;
+      await sleep(100);
+    }
+    await messages.update({ id: messageId, status: 'streaming' }, { status: 'stopped' });
+    return messages.findOneByOrFail({ id: messageId });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Running answers end as `failed` with their partial text rather than vanish.
+    for (const run of this.running.values()) run.controller.abort(new LlmError('The server restarted during the answer'));
+    await Promise.allSettled([...this.running.values()].map((run) => run.done));
+  }
+
+  private async run(task: GenerationTask, stop: AbortSignal): Promise<GenerationOutcome> {
+    const state = { content: '', seq: 0, usage: undefined as Usage | undefined, ttftMs: null as number | null };
+    const started = Date.now();
+    const maxTime = AbortSignal.timeout(this.config.llm.maxGenerationSeconds * 1000);
+    let status: MessageStatus = 'complete';
+    let error: string | null = null;
+    let failure: unknown;
+    const flusher = setInterval(() => void this.flush(task.assistantMessageId, state.content), FLUSH_INTERVAL_MS);
+    try {
+      await this.streamWithRetries(task, AbortSignal.any([stop, maxTime]), state, started);
+    } catch (caught) {
+      const reason = stop.aborted ? stop.reason : maxTime.aborted ? new LlmTimeoutError('The answer took too long and was cut') : caught;
+      if (reason instanceof StopRequested) status = 'stopped';
+      else {
+        status = 'failed';
+        failure = reason;
+        error = reason instanceof LlmError ? reason.message : 'The answer failed';
+        if (!(reason instanceof LlmError)) this.logger.error({ err: reason, message_id: task.assistantMessageId }, 'Generation failed');
+      }
+    } finally {
+      clearInterval(flusher);
+    }
+    const message = await this.finish(task, state, status, error);
+    if (status === 'complete' && task.wantsTitle) {
+      await this.jobs
+        .enqueue(CHAT_TITLE_JOB, { chatId: task.chatId }, { jobId: `title-${task.chatId}` })
+        .catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not queue the title job'));
+    }
+    return { message, failure };
+  }
+
+  private async streamWithRetries(
+    task: GenerationTask,
+    signal: AbortSignal,
+    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    started: number,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const attemptAbort = new AbortController();
+      const onAbort = () => attemptAbort.abort(signal.reason);
+      signal.addEventListener('abort', onAbort);
+      const { firstTokenTimeoutSeconds, idleTimeoutSeconds } = this.config.llm;
+      let watchdog = setTimeout(
+        () => attemptAbort.abort(new LlmTimeoutError('The model did not start answering in time')),
+        firstTokenTimeoutSeconds * 1000,
+      );
+      try {
+        const stream = task.provider.stream({
+          model: task.model,
+          messages: task.prompt,
+          temperature: task.temperature,
+          maxTokens: this.config.llm.maxOutputTokens,
+          signal: attemptAbort.signal,
+        });
+        for await (const chunk of stream) {
+          if (chunk.usage) state.usage = chunk.usage;
+          if (!chunk.delta) continue;
+          clearTimeout(watchdog);
+          watchdog = setTimeout(
+            () => attemptAbort.abort(new LlmTimeoutError('The model stopped sending in the middle of the answer')),
+            idleTimeoutSeconds * 1000,
+          );
+          state.ttftMs ??= Date.now() - started;
+          state.content += chunk.delta;
+          state.seq += 1;
+          await this.events.publish({
+            type: 'token',
+            chat_id: task.chatId,
+            message_id: task.assistantMessageId,
+            seq: state.seq,
+            delta: chunk.delta,
+          });
+        }
+        if (attemptAbort.signal.aborted) throw attemptAbort.signal.reason;
+        return;
+      } catch (caught) {
+        const reason = attemptAbort.signal.aborted ? attemptAbort.signal.reason : caught;
+        const retryable = reason instanceof LlmError && reason.retryable && !signal.aborted;
+        if (state.seq > 0 || !retryable || attempt >= this.config.llm.retries) throw reason;
+        this.logger.warn({ message_id: task.assistantMessageId, attempt: attempt + 1, reason: String(reason) }, 'Retrying the model');
+        await sleep(RETRY_BASE_MS * 2 ** attempt, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) throw signal.reason;
+      } finally {
+        clearTimeout(watchdog);
+        signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+
+  /** Saves the partial text, so a crash loses at most a second of answer. */
+  private async flush(messageId: number, content: string): Promise<void> {
+    await this.dataSource
+      .getRepository(Message)
+      .update({ id: messageId, status: 'streaming' }, { content })
+      .catch((error: unknown) => this.logger.warn({ err: error, message_id: messageId }, 'Could not save partial answer'));
+  }
+
+  private async finish(
+    task: GenerationTask,
+    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    status: MessageStatus,
+    error: string | null,
+  ): Promise<Message> {
+    const messages = this.dataSource.getRepository(Message);
+    // Providers that do not report usage get an estimate with our tokenizer.
+    const usage = state.usage ?? {
+      prompt_tokens: task.prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
+      completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
+    };
+    await messages.update(task.assistantMessageId, {
+      content: state.content,
+      status,
+      error,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      ttft_ms: state.ttftMs,
+    });
+    const message = await messages.findOneByOrFail({ id: task.assistantMessageId });
+    const base = { chat_id: task.chatId, message_id: message.id, seq: state.seq + 1, message: presentMessage(message) };
+    await this.events
+      .publish(status === 'failed' ? { ...base, type: 'error', detail: error ?? 'The answer failed' } : { ...base, type: 'done' })
+      .catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not publish the end of an answer'));
+    return message;
+  }
+}

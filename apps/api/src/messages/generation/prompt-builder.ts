@@ -1,0 +1,41 @@
+import type { ChatMessage, ContentPart } from '../../../../../libs/llm/src';
+import { countTokens } from '../../../../../libs/llm/src';
+import type { Message } from '../../../../../libs/database/src';
+
+export interface PromptInput {
+  systemPrompt: string;
+  /** Earlier messages of the chat, oldest first. */
+  history: Message[];
+  /** The message being answered, with any image parts. */
+  current: { text: string; images: string[] };
+  /** Tokens the prompt may use: context window minus the room kept for the answer. */
+  budgetTokens: number;
+}
+
+/**
+ * System prompt, then as much recent history as fits the budget (newest kept,
+ * oldest dropped), then the new message. Only answers that were kept
+ * (complete or stopped with text) count as history.
+ */
+export function buildPrompt(input: PromptInput): ChatMessage[] {
+  const system: ChatMessage[] = input.systemPrompt.trim() ? [{ role: 'system', content: input.systemPrompt }] : [];
+  const current: ChatMessage = {
+    role: 'user',
+    content: input.current.images.length
+      ? [
+          { type: 'text', text: input.current.text },
+          ...input.current.images.map((url): ContentPart => ({ type: 'image_url', image_url: { url } })),
+        ]
+      : input.current.text,
+  };
+  let remaining = input.budgetTokens - countTokens(input.systemPrompt) - countTokens(input.current.text);
+  const kept: ChatMessage[] = [];
+  for (const message of [...input.history].reverse()) {
+    if (message.role === 'system' || !message.content) continue;
+    if (message.role === 'assistant' && message.status !== 'complete' && message.status !== 'stopped') continue;
+    remaining -= countTokens(message.content);
+    if (remaining < 0) break;
+    kept.unshift({ role: message.role, content: message.content });
+  }
+  return [...system, ...kept, current];
+}

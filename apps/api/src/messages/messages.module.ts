@@ -1,0 +1,49 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { createRedisClient, REDIS } from '../../../../libs/redis/src';
+import { ChatsModule } from '../chats/chats.module';
+import { AnswerStreamService } from './generation/answer-stream.service';
+import { GENERATION_EVENTS } from './generation/generation-events';
+import { GenerationService } from './generation/generation.service';
+import { MemoryGenerationEvents } from './generation/memory-generation-events';
+import { RedisGenerationEvents } from './generation/redis-generation-events';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+
+const EVENTS_SUBSCRIBER = Symbol('EVENTS_SUBSCRIBER');
+
+/** Closes the Redis connection that listens for generation events. */
+class SubscriberCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENTS_SUBSCRIBER) private readonly subscriber: Redis | null) {}
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
+}
+
+@Module({
+  imports: [ChatsModule],
+  controllers: [MessagesController],
+  providers: [
+    {
+      provide: EVENTS_SUBSCRIBER,
+      inject: [APP_CONFIG],
+      // Pub/sub needs a connection of its own.
+      useFactory: (config: AppConfig) => (config.redisUrl ? createRedisClient(config.redisUrl, 'events') : null),
+    },
+    {
+      provide: GENERATION_EVENTS,
+      inject: [REDIS, EVENTS_SUBSCRIBER, APP_CONFIG],
+      useFactory: (redis: Redis | null, subscriber: Redis | null, config: AppConfig) =>
+        redis && subscriber ? new RedisGenerationEvents(redis, subscriber, config.redisKeyPrefix) : new MemoryGenerationEvents(),
+    },
+    SubscriberCloser,
+    GenerationService,
+    AnswerStreamService,
+    MessagesService,
+  ],
+  exports: [GENERATION_EVENTS, GenerationService, MessagesService],
+})
+export class MessagesModule {}

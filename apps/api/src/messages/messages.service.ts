@@ -1,0 +1,223 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DataSource, In, LessThan } from 'typeorm';
+import {
+  AppException,
+  ConflictError,
+  NotFoundError,
+  RateLimiter,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../../../../libs/common/src';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { Chat, DEFAULT_CHAT_TITLE, Document, Message } from '../../../../libs/database/src';
+import { LlmNotConfiguredError, LlmRateLimitedError, LlmRegistry } from '../../../../libs/llm/src';
+import type { ResolvedModel } from '../../../../libs/llm/src';
+import { ChatsService } from '../chats/chats.service';
+import type { AuthUser } from '../sessions/sessions.service';
+import type { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
+import { GenerationOutcome, GenerationService } from './generation/generation.service';
+import { buildPrompt } from './generation/prompt-builder';
+import { pageMessages } from './message-page';
+import { MessageResponse, presentMessage } from './message.presenter';
+
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+@Injectable()
+export class MessagesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly chats: ChatsService,
+    private readonly registry: LlmRegistry,
+    private readonly generation: GenerationService,
+    private readonly rateLimiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A single instance owns every answer: those left `streaming` by a crash can only be dead. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.databaseUrl && this.config.redisUrl) return; // several instances: the stale-answer job decides
+    const result = await this.dataSource
+      .getRepository(Message)
+      .update({ status: 'streaming' }, { status: 'failed', error: 'The server restarted during the answer' });
+    if (result.affected) this.logger.warn(`Marked ${result.affected} interrupted answers as failed`);
+  }
+
+  async send(user: AuthUser, body: SendMessageDto): Promise<SendMessageResponse> {
+    const chat = await this.writableChat(user, body.chat_id);
+    if (body.content.length > this.config.limits.messageMaxChars) {
+      throw new ValidationError([
+        { loc: ['body', 'content'], msg: `content must be at most ${this.config.limits.messageMaxChars} characters` },
+      ]);
+    }
+    const images = await this.loadImages(chat, body.document_ids ?? []);
+    const resolved = this.resolve(chat.agent!.model, images.length > 0);
+    await this.admit(user);
+
+    const history = await this.dataSource
+      .getRepository(Message)
+      .find({ where: { chat_id: chat.id }, order: { id: 'ASC' } });
+    const { userMessage, assistantMessage } = await this.dataSource.transaction(async (manager) => {
+      const userMessage = await manager.save(manager.create(Message, { chat_id: chat.id, role: 'user', content: body.content, status: 'complete' }));
+      const assistantMessage = await manager.save(manager.create(Message, this.newAnswer(chat.id, userMessage.id, resolved)));
+      return { userMessage, assistantMessage };
+    });
+    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images });
+    if (body.stream === false) {
+      const outcome = await done;
+      this.throwIfFailed(outcome);
+      return { user_message: presentMessage(userMessage), assistant_message: presentMessage(outcome.message) };
+    }
+    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
+  }
+
+  /** A new answer to the same user message; earlier answers stay, linked by parent_id. */
+  async regenerate(user: AuthUser, messageId: number): Promise<MessageResponse> {
+    const target = await this.findOwnMessage(user, messageId);
+    const question = target.role === 'user' ? target : await this.findOwnMessage(user, target.parent_id ?? 0);
+    if (question.role !== 'user') throw new ConflictError('Only an answer to a user message can be regenerated');
+    const chat = await this.writableChat(user, question.chat_id);
+    const resolved = this.resolve(chat.agent!.model, false);
+    await this.admit(user);
+    const history = await this.dataSource
+      .getRepository(Message)
+      .find({ where: { chat_id: chat.id, id: LessThan(question.id) }, order: { id: 'ASC' } });
+    const messages = this.dataSource.getRepository(Message);
+    const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved)));
+    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] });
+    return presentMessage(answer);
+  }
+
+  /** Stops an answer wherever it runs; the partial text is kept with status `stopped`. */
+  async stop(user: AuthUser, messageId: number): Promise<MessageResponse> {
+    const message = await this.findOwnMessage(user, messageId);
+    if (message.role !== 'assistant') throw new ConflictError('Only an answer can be stopped');
+    if (message.status === 'streaming') {
+      if (!this.generation.stopLocal(message.id)) await this.generation.requestStop(message.id);
+      return presentMessage(await this.generation.waitForEnd(message.id));
+    }
+    return presentMessage(await this.dataSource.getRepository(Message).findOneByOrFail({ id: message.id }));
+  }
+
+  async list(user: AuthUser, chatId: number, query: ListMessagesQuery): Promise<MessagePage> {
+    const chat = await this.chats.findOwn(user, chatId);
+    return pageMessages(this.dataSource, chat.id, query.limit, query.before);
+  }
+
+  /** The caller's message (in one of their chats); anyone else's is 404. */
+  async findOwnMessage(user: AuthUser, id: number): Promise<Message> {
+    const message = await this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
+      .where('message.id = :id AND chat.user_id = :userId', { id, userId: user.id })
+      .getOne();
+    if (!message) throw new NotFoundError('Message not found');
+    return message;
+  }
+
+  private async writableChat(user: AuthUser, chatId: number): Promise<Chat> {
+    const chat = await this.chats.findOwn(user, chatId);
+    if (!chat.agent || chat.agent.deleted_at) {
+      throw new ConflictError("This chat's agent was deleted: the chat is read-only");
+    }
+    return chat;
+  }
+
+  private resolve(model: string, withImages: boolean): ResolvedModel {
+    try {
+      return this.registry.resolve(model, withImages);
+    } catch (error) {
+      if (error instanceof LlmNotConfiguredError) throw new ServiceUnavailableError(error.message);
+      throw error;
+    }
+  }
+
+  /** Rate limit and concurrency cap, checked before anything is stored. */
+  private async admit(user: AuthUser): Promise<void> {
+    await this.rateLimiter.consume({
+      key: `messages:user:${user.id}`,
+      limit: this.config.limits.messagesPerMinute,
+      windowSeconds: 60,
+    });
+    const inFlight = await this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
+      .where("chat.user_id = :userId AND message.status = 'streaming'", { userId: user.id })
+      .getCount();
+    if (inFlight >= this.config.limits.concurrentGenerationsPerUser) {
+      throw new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
+    }
+  }
+
+  /** An empty assistant message, `streaming` until its generation ends. */
+  private newAnswer(chatId: number, parentId: number, resolved: ResolvedModel): Partial<Message> {
+    return {
+      chat_id: chatId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      parent_id: parentId,
+      llm_model: resolved.model,
+      llm_provider: resolved.provider.name,
+    };
+  }
+
+  private startAnswer(
+    chat: Chat,
+    answer: Message,
+    resolved: ResolvedModel,
+    history: Message[],
+    current: { text: string; images: string[] },
+  ): Promise<GenerationOutcome> {
+    const agent = chat.agent!;
+    const prompt = buildPrompt({
+      systemPrompt: agent.system_prompt,
+      history,
+      current,
+      budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,
+    });
+    return this.generation.start({
+      chatId: chat.id,
+      assistantMessageId: answer.id,
+      provider: resolved.provider,
+      model: resolved.model,
+      temperature: agent.temperature,
+      prompt,
+      wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
+    });
+  }
+
+  /** With `stream: false` a failed answer is the request's failure (both messages stay stored). */
+  private throwIfFailed({ message, failure }: GenerationOutcome): void {
+    if (message.status !== 'failed') return;
+    if (failure instanceof LlmRateLimitedError) throw new TooManyRequestsError(failure.retryAfterSeconds, message.error ?? undefined);
+    throw new AppException(503, message.error ?? 'The answer failed');
+  }
+
+  /** Images among the documents become data URLs for the vision model; documents must belong to the chat or its agent. */
+  private async loadImages(chat: Chat, ids: number[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const documents = await this.dataSource.getRepository(Document).find({
+      where: [
+        { id: In(ids), entity_type: 'chat', entity_id: chat.id },
+        { id: In(ids), entity_type: 'agent', entity_id: chat.agent_id ?? 0 },
+      ],
+    });
+    if (documents.length !== new Set(ids).size) throw new NotFoundError('Document not found');
+    const images = documents.filter((document) => IMAGE_TYPES.has(document.mime_type));
+    return Promise.all(
+      images.map(async (document) => {
+        const bytes = await readFile(path.join(this.config.uploadDir, path.basename(document.file_path)));
+        return `data:${document.mime_type};base64,${bytes.toString('base64')}`;
+      }),
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/** The parts of an OpenAI-style message the app sends. */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string | ContentPart[];
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface ChatResult {
+  content: string;
+  usage?: Usage;
+}
+
+/** One piece of a streamed answer: text, and usage when the provider reports it. */
+export interface StreamChunk {
+  delta: string;
+  usage?: Usage;
+}
+
+export type Capability = 'chat' | 'vision' | 'embeddings';
+export type ProviderName = 'mistral' | 'vllm';
+
+export interface ModelInfo {
+  id: string;
+  provider: ProviderName;
+  capabilities: Capability[];
+  /** Listed by the provider's own /models (not only configured here). */
+  served: boolean;
+}
+
+/** One OpenAI-compatible backend. Implementations never log or return the API key. */
+export interface LlmProvider {
+  readonly name: ProviderName;
+  /** Models configured for this provider, with what each is for. */
+  configuredModels(): ModelInfo[];
+  chat(request: ChatRequest): Promise<ChatResult>;
+  stream(request: ChatRequest): AsyncIterable<StreamChunk>;
+  embed(texts: string[], model: string, signal?: AbortSignal): Promise<number[][]>;
+  /** Model ids the server lists at /models; throws when it does not answer. */
+  listServedModels(signal?: AbortSignal): Promise<string[]>;
+}

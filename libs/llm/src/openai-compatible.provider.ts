@@ -1,0 +1,156 @@
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { LlmError, LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from './llm.errors';
+import type { ChatRequest, ChatResult, LlmProvider, ModelInfo, ProviderName, StreamChunk } from './llm.types';
+
+export interface Endpoint {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface ProviderSettings {
+  name: ProviderName;
+  chat: Endpoint & { model: string };
+  vision?: Endpoint & { model: string };
+  embeddings?: Endpoint & { model: string };
+  /** vLLM reports usage in streams only when asked; Mistral's API rejects the option. */
+  askStreamUsage: boolean;
+}
+
+/** The seed gives `.../v1/chat/completions`; the SDK wants the base `.../v1`. */
+export function toBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/chat\/completions$/, '').replace(/\/embeddings$/, '');
+}
+
+/** Maps SDK errors to ours, without the upstream message (it may echo the request). */
+export function toLlmError(error: unknown): unknown {
+  if (error instanceof LlmError || error instanceof APIUserAbortError) return error;
+  if (error instanceof APIError && error.status !== undefined) {
+    if (error.status === 429) {
+      const retryAfter = Number(error.headers?.get('retry-after'));
+      return new LlmRateLimitedError(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 5);
+    }
+    if (error.status >= 500) return new LlmUnavailableError(`The model provider failed (HTTP ${error.status})`);
+    if (error.status === 401 || error.status === 403) {
+      return new LlmRequestError('The model provider rejected our credentials');
+    }
+    return new LlmRequestError(`The model provider rejected the request (HTTP ${error.status})`);
+  }
+  if (error instanceof APIConnectionError) return new LlmUnavailableError();
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  // A malformed chunk surfaces as a parse error from the SDK.
+  return new LlmUnavailableError('The model provider sent an invalid response');
+}
+
+/** Mistral's API and vLLM both speak the OpenAI protocol; only their settings differ. */
+export class OpenAiCompatibleProvider implements LlmProvider {
+  readonly name: ProviderName;
+  private readonly clients = new Map<string, OpenAI>();
+
+  constructor(private readonly settings: ProviderSettings) {
+    this.name = settings.name;
+  }
+
+  configuredModels(): ModelInfo[] {
+    const { chat, vision, embeddings } = this.settings;
+    const models: ModelInfo[] = [{ id: chat.model, provider: this.name, capabilities: ['chat'], served: false }];
+    if (vision) {
+      const same = models.find((model) => model.id === vision.model);
+      if (same) same.capabilities.push('vision');
+      else models.push({ id: vision.model, provider: this.name, capabilities: ['chat', 'vision'], served: false });
+    }
+    if (embeddings) models.push({ id: embeddings.model, provider: this.name, capabilities: ['embeddings'], served: false });
+    return models;
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    try {
+      const completion = await this.clientFor(request.model).chat.completions.create(
+        { ...this.body(request), stream: false },
+        { signal: request.signal },
+      );
+      const usage = completion.usage;
+      return {
+        content: completion.choices[0]?.message?.content ?? '',
+        usage: usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : undefined,
+      };
+    } catch (error) {
+      throw toLlmError(error);
+    }
+  }
+
+  async *stream(request: ChatRequest): AsyncIterable<StreamChunk> {
+    try {
+      const stream = await this.clientFor(request.model).chat.completions.create(
+        {
+          ...this.body(request),
+          stream: true,
+          ...(this.settings.askStreamUsage ? { stream_options: { include_usage: true } } : {}),
+        },
+        { signal: request.signal },
+      );
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content ?? '';
+        const usage = chunk.usage
+          ? { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens }
+          : undefined;
+        if (delta || usage) yield { delta, usage };
+      }
+    } catch (error) {
+      throw toLlmError(error);
+    }
+  }
+
+  async embed(texts: string[], model: string, signal?: AbortSignal): Promise<number[][]> {
+    const endpoint = this.settings.embeddings ?? this.settings.chat;
+    try {
+      const response = await this.client(endpoint).embeddings.create(
+        { model, input: texts, encoding_format: 'float' },
+        { signal },
+      );
+      return response.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
+    } catch (error) {
+      throw toLlmError(error);
+    }
+  }
+
+  async listServedModels(signal?: AbortSignal): Promise<string[]> {
+    const endpoints = [this.settings.chat, this.settings.vision].filter((e): e is Endpoint & { model: string } => !!e);
+    const ids = new Set<string>();
+    for (const endpoint of new Map(endpoints.map((e) => [e.baseUrl, e])).values()) {
+      try {
+        const page = await this.client(endpoint).models.list({ signal });
+        for (const model of page.data) ids.add(model.id);
+      } catch (error) {
+        throw toLlmError(error);
+      }
+    }
+    return [...ids];
+  }
+
+  private body(request: ChatRequest) {
+    return {
+      model: request.model,
+      messages: request.messages as ChatCompletionMessageParam[],
+      temperature: request.temperature,
+      ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+    };
+  }
+
+  /** The vision model may live on its own server (PIXTRAL_VLLM_URL). */
+  private clientFor(model: string): OpenAI {
+    const vision = this.settings.vision;
+    return this.client(vision && model === vision.model ? vision : this.settings.chat);
+  }
+
+  private client(endpoint: Endpoint): OpenAI {
+    const key = `${endpoint.baseUrl}\n${endpoint.apiKey}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      // Retries are ours (before the first token only); timeouts come from our abort signals.
+      client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey, maxRetries: 0, timeout: 24 * 3600_000 });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
