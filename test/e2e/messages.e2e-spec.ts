@@ -21,7 +21,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   const tokens = (events: SseEvent[]) => events.filter((e) => e.event === 'token').map((e) => e.data as { seq: number; delta: string });
 
   it('stores the user message, streams tokens in order, and stores their concatenation', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.interTokenMs = 5;
     const sent = await send(user.auth, { chat_id: chatId, content: 'hello there friend' }).expect(201);
     expect(sent.body.user_message).toMatchObject({ role: 'user', content: 'hello there friend', status: 'complete' });
@@ -47,7 +47,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('sends the system prompt, the history and the agent\'s model and temperature', async () => {
-    const { user, chatId } = await userWithChat(c.t, { system_prompt: 'Answer in French.', temperature: 1.3 });
+    const { user, chatId } = await userWithChat(c.t, { system_prompt: 'Answer in French.', temperature: 1.3 }, 'Test');
     await send(user.auth, { chat_id: chatId, content: 'first', stream: false }).expect(201);
     await send(user.auth, { chat_id: chatId, content: 'second', stream: false }).expect(201);
     const last = c.sim.chatRequests().at(-1)!.body as ChatCompletionRequest;
@@ -61,7 +61,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('answers with the final message when stream is false', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     const sent = await send(user.auth, { chat_id: chatId, content: 'all at once', stream: false }).expect(201);
     expect(sent.body.assistant_message).toMatchObject({ status: 'complete', content: 'Echo: all at once' });
     const list = await c.t.http().get(`/api/messages/chat/${chatId}`).set(user.auth).expect(200);
@@ -69,7 +69,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('resumes with Last-Event-ID with no gap and no duplicate', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.reply = () => `Echo: ${words(40)}`;
     c.sim.interTokenMs = 20;
     const sent = await send(user.auth, { chat_id: chatId, content: 'long one' }).expect(201);
@@ -87,7 +87,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('completes and stores the answer when every client has gone', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.reply = () => `Echo: ${words(20)}`;
     c.sim.interTokenMs = 10;
     const sent = await send(user.auth, { chat_id: chatId, content: 'bye' }).expect(201);
@@ -103,7 +103,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('stops an answer, keeping the partial text, and aborts the upstream request', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.reply = () => `Echo: ${words(200)}`;
     c.sim.interTokenMs = 20;
     const sent = await send(user.auth, { chat_id: chatId, content: 'go on' }).expect(201);
@@ -118,7 +118,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('regenerates an answer to the same user message and keeps the old one', async () => {
-    const { user, chatId } = await userWithChat(c.t);
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     const sent = await send(user.auth, { chat_id: chatId, content: 'again', stream: false }).expect(201);
     c.sim.reply = () => 'A better answer';
     const again = await c.t.http().post(`/api/messages/${sent.body.assistant_message.id}/regenerate`).set(user.auth).expect(201);
@@ -131,7 +131,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('refuses sends to a chat whose agent was deleted (409) and bad input (422), storing nothing', async () => {
-    const { user, chatId, agentId } = await userWithChat(c.t);
+    const { user, chatId, agentId } = await userWithChat(c.t, {}, 'Test');
     await send(user.auth, { chat_id: chatId, content: '' }).expect(422);
     await send(user.auth, { chat_id: chatId, content: 'x'.repeat(32_001) }).expect(422);
     await send(user.auth, { chat_id: chatId, content: 'hi', role: 'system' }).expect(422);
@@ -143,8 +143,8 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   });
 
   it('makes another user\'s chat and messages 404 for send, stream, list, stop and regenerate', async () => {
-    const owner = await userWithChat(c.t);
-    const intruder = await userWithChat(c.t);
+    const owner = await userWithChat(c.t, {}, 'Test');
+    const intruder = await userWithChat(c.t, {}, 'Test');
     const sent = await send(owner.user.auth, { chat_id: owner.chatId, content: 'private', stream: false }).expect(201);
     await send(intruder.user.auth, { chat_id: owner.chatId, content: 'hi' }).expect(404);
     const stream = await readSse(`${c.t.url}/api/messages/stream/${owner.chatId}`, { headers: { Authorization: intruder.user.auth.Authorization } });

@@ -40,10 +40,11 @@ export async function startChatApp(env: Env = {}): Promise<ChatApp> {
   };
 }
 
-/** A user with a chat on a fresh agent. */
+/** A user with a chat on a fresh agent. A chat given a title gets no title job (and its model call). */
 export async function userWithChat(
   t: TestApp,
   agent: object = {},
+  title?: string,
 ): Promise<{ user: SignedIn; agentId: number; chatId: number }> {
   const user = await signUp(t);
   const created = await t
@@ -52,7 +53,7 @@ export async function userWithChat(
     .set(user.auth)
     .send({ name: 'Assistant', system_prompt: 'You are terse.', temperature: 0.3, ...agent })
     .expect(201);
-  const chat = await t.http().post('/api/chats').set(user.auth).send({ agent_id: created.body.id }).expect(201);
+  const chat = await t.http().post('/api/chats').set(user.auth).send({ agent_id: created.body.id, title }).expect(201);
   return { user, agentId: created.body.id, chatId: chat.body.id };
 }
 

@@ -148,7 +148,14 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     let client = this.clients.get(key);
     if (!client) {
       // Retries are ours (before the first token only); timeouts come from our abort signals.
-      client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey, maxRetries: 0, timeout: 24 * 3600_000 });
+      // The SDK's own logging would print raw chunks (user content): failures are logged by us instead.
+      client = new OpenAI({
+        baseURL: endpoint.baseUrl,
+        apiKey: endpoint.apiKey,
+        maxRetries: 0,
+        timeout: 24 * 3600_000,
+        logLevel: 'off',
+      });
       this.clients.set(key, client);
     }
     return client;

@@ -124,7 +124,11 @@ export class GenerationService implements OnModuleInit, OnApplicationShutdown {
         status = 'failed';
         failure = reason;
         error = reason instanceof LlmError ? reason.message : 'The answer failed';
-        if (!(reason instanceof LlmError)) this.logger.error({ err: reason, message_id: task.assistantMessageId }, 'Generation failed');
+        if (reason instanceof LlmError) {
+          this.logger.warn({ message_id: task.assistantMessageId, provider: task.provider.name, reason: reason.message }, 'Answer failed');
+        } else {
+          this.logger.error({ err: reason, message_id: task.assistantMessageId }, 'Generation failed');
+        }
       }
     } finally {
       clearInterval(flusher);
