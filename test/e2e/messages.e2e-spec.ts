@@ -22,6 +22,8 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
 
   it('stores the user message, streams tokens in order, and stores their concatenation', async () => {
     const { user, chatId } = await userWithChat(c.t, {}, 'Test');
+    // Slow enough to start that the stream below connects while the answer runs.
+    c.sim.ttftMs = 300;
     c.sim.interTokenMs = 5;
     const sent = await send(user.auth, { chat_id: chatId, content: 'hello there friend' }).expect(201);
     expect(sent.body.user_message).toMatchObject({ role: 'user', content: 'hello there friend', status: 'complete' });
@@ -71,6 +73,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   it('resumes with Last-Event-ID with no gap and no duplicate', async () => {
     const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.reply = () => `Echo: ${words(40)}`;
+    c.sim.ttftMs = 300;
     c.sim.interTokenMs = 20;
     const sent = await send(user.auth, { chat_id: chatId, content: 'long one' }).expect(201);
     const url = `${c.t.url}/api/messages/stream/${chatId}`;

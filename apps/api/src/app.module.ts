@@ -12,6 +12,7 @@ import { ChatsModule } from './chats/chats.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
+import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         ChatsModule,
         MessagesModule,
         ModelsModule,
+        RealtimeModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

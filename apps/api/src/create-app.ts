@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { bodyParserErrorHandler } from '../../../libs/common/src';
 import { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
+import { SocketIoAdapter } from './realtime/socket-io.adapter';
 
 function setUpSwagger(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
@@ -37,6 +38,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(express.json({ limit: config.limits.requestBodyBytes }));
   app.use(express.urlencoded({ extended: false, limit: config.limits.requestBodyBytes }));
   app.use(bodyParserErrorHandler);
+  app.useWebSocketAdapter(new SocketIoAdapter(app, config));
   app.setGlobalPrefix('api');
   setUpSwagger(app);
   app.enableShutdownHooks();

@@ -7,19 +7,12 @@ import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue
 /** Producer side with Redis: jobs are stored in BullMQ and run by apps/worker. */
 @Injectable()
 export class BullJobQueue implements JobQueue, OnApplicationShutdown {
-  private readonly queue: Queue;
+  private queue?: Queue;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.queue = new Queue(QUEUE_NAME, {
-      connection: { url: config.redisUrl, maxRetriesPerRequest: 2 },
-      prefix: bullPrefix(config.redisKeyPrefix),
-    });
-    // Connection errors are retried by ioredis; enqueue() rejects meanwhile.
-    this.queue.on('error', () => undefined);
-  }
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
-    await this.queue.add(name, payload, {
+    await this.open().add(name, payload, {
       jobId: options.jobId,
       attempts: options.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },
@@ -29,6 +22,22 @@ export class BullJobQueue implements JobQueue, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (!this.queue) return;
+    // Closing while the connection still initialises would reject its set-up commands.
+    await this.queue.waitUntilReady().catch(() => undefined);
     await this.queue.close();
+  }
+
+  /** Opened on first use: an instance that never enqueues holds no connection. */
+  private open(): Queue {
+    if (!this.queue) {
+      this.queue = new Queue(QUEUE_NAME, {
+        connection: { url: this.config.redisUrl, maxRetriesPerRequest: 2 },
+        prefix: bullPrefix(this.config.redisKeyPrefix),
+      });
+      // Connection errors are retried by ioredis; enqueue() rejects meanwhile.
+      this.queue.on('error', () => undefined);
+    }
+    return this.queue;
   }
 }

@@ -11,6 +11,7 @@ export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutd
   private readonly handlers: Map<string, JobHandler>;
   private worker?: Worker;
   private scheduler?: Queue;
+  private loop?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,17 +31,22 @@ export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutd
         data: {},
       });
     }
-    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: 4 });
+    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: 4, autorun: false });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'Job failed'),
     );
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'Job worker error'));
+    // Closing interrupts the worker's blocking read; the loop ends with that error, which is expected then.
+    this.loop = this.worker.run().catch((error: unknown) => {
+      if (!this.worker?.closing) this.logger.error({ err: error }, 'Job worker stopped');
+    });
     this.logger.log(`Processing jobs: ${[...this.handlers.keys()].join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     // close() waits for the jobs in progress to finish.
     await this.worker?.close();
+    await this.loop;
     await this.scheduler?.close();
   }
 

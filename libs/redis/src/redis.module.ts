@@ -26,14 +26,36 @@ export function createRedisClient(url: string, name: string): Redis {
   return client;
 }
 
+function settle(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Closes a client without rejecting what it still has queued (subscriptions
+ * sent by a library at start-up, say): a connection still being made is let
+ * finish, then quit() runs after the queued commands. While Redis is down
+ * (reconnecting), only disconnect() ends the attempts.
+ */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'connecting' || client.status === 'connect') {
+    await settle(new Promise((resolve) => client.once('ready', resolve)), 2000);
+  }
+  if (client.status === 'ready') await settle(client.quit(), 1000);
+  client.disconnect();
+}
+
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    // quit() flushes pending commands; while Redis is down only disconnect() stops reconnecting.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
-    this.redis.disconnect();
+    if (this.redis) await closeRedis(this.redis);
   }
 }
 

@@ -53,7 +53,7 @@ export class AdminService {
       await manager.delete(User, id);
     });
     // The session rows went with the user (cascade); their cached copies go now.
-    await this.sessions.forget(sessionIds);
+    await this.sessions.ended(sessionIds);
   }
 
   async revokeSessions(id: number): Promise<{ revoked: number }> {

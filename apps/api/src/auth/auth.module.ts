@@ -8,9 +8,11 @@ import { Session, User } from '../../../../libs/database/src';
 import { AdminController } from '../admin/admin.controller';
 import { AdminService } from '../admin/admin.service';
 import { SessionsController } from '../sessions/sessions.controller';
+import { SessionRevocations } from '../sessions/session-revocations';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminBootstrap } from '../users/admin-bootstrap';
 import { UsersService } from '../users/users.service';
+import { AccessTokens } from './access-tokens';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
@@ -30,7 +32,7 @@ import { JwtStrategy } from './jwt.strategy';
     }),
   ],
   controllers: [AuthController, SessionsController, AdminController],
-  providers: [AuthService, SessionsService, UsersService, AdminService, AdminBootstrap, JwtStrategy],
-  exports: [SessionsService, UsersService],
+  providers: [AccessTokens, AuthService, SessionsService, SessionRevocations, UsersService, AdminService, AdminBootstrap, JwtStrategy],
+  exports: [AccessTokens, SessionsService, SessionRevocations, UsersService],
 })
 export class AuthModule {}

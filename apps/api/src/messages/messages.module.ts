@@ -2,9 +2,10 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
-import { createRedisClient, REDIS } from '../../../../libs/redis/src';
+import { closeRedis, createRedisClient, REDIS } from '../../../../libs/redis/src';
 import { ChatsModule } from '../chats/chats.module';
 import { AnswerStreamService } from './generation/answer-stream.service';
+import { ChatEventHub } from './generation/chat-event-hub';
 import { GENERATION_EVENTS } from './generation/generation-events';
 import { GenerationService } from './generation/generation.service';
 import { MemoryGenerationEvents } from './generation/memory-generation-events';
@@ -18,8 +19,8 @@ const EVENTS_SUBSCRIBER = Symbol('EVENTS_SUBSCRIBER');
 class SubscriberCloser implements OnApplicationShutdown {
   constructor(@Inject(EVENTS_SUBSCRIBER) private readonly subscriber: Redis | null) {}
 
-  onApplicationShutdown(): void {
-    this.subscriber?.disconnect();
+  async onApplicationShutdown(): Promise<void> {
+    if (this.subscriber) await closeRedis(this.subscriber);
   }
 }
 
@@ -40,10 +41,11 @@ class SubscriberCloser implements OnApplicationShutdown {
         redis && subscriber ? new RedisGenerationEvents(redis, subscriber, config.redisKeyPrefix) : new MemoryGenerationEvents(),
     },
     SubscriberCloser,
+    ChatEventHub,
     GenerationService,
     AnswerStreamService,
     MessagesService,
   ],
-  exports: [GENERATION_EVENTS, GenerationService, MessagesService],
+  exports: [GENERATION_EVENTS, AnswerStreamService, ChatEventHub, GenerationService, MessagesService],
 })
 export class MessagesModule {}

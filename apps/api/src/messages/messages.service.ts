@@ -21,6 +21,7 @@ import { ChatsService } from '../chats/chats.service';
 import type { AuthUser } from '../sessions/sessions.service';
 import type { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
+import { ChatEventHub } from './generation/chat-event-hub';
 import { buildPrompt } from './generation/prompt-builder';
 import { pageMessages } from './message-page';
 import { MessageResponse, presentMessage } from './message.presenter';
@@ -37,6 +38,7 @@ export class MessagesService implements OnApplicationBootstrap {
     private readonly registry: LlmRegistry,
     private readonly generation: GenerationService,
     private readonly rateLimiter: RateLimiter,
+    private readonly hub: ChatEventHub,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,6 +70,12 @@ export class MessagesService implements OnApplicationBootstrap {
       const assistantMessage = await manager.save(manager.create(Message, this.newAnswer(chat.id, userMessage.id, resolved)));
       return { userMessage, assistantMessage };
     });
+    this.hub.emit({
+      type: 'created',
+      chat_id: chat.id,
+      user_message: presentMessage(userMessage),
+      assistant_message: presentMessage(assistantMessage),
+    });
     const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images });
     if (body.stream === false) {
       const outcome = await done;
@@ -90,6 +98,7 @@ export class MessagesService implements OnApplicationBootstrap {
       .find({ where: { chat_id: chat.id, id: LessThan(question.id) }, order: { id: 'ASC' } });
     const messages = this.dataSource.getRepository(Message);
     const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved)));
+    this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
     void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] });
     return presentMessage(answer);
   }

@@ -7,6 +7,7 @@ import { IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
+import { SessionRevocations } from './session-revocations';
 import { Session, User } from '../../../../libs/database/src';
 
 /** Who a valid token belongs to, as the guards need it. */
@@ -33,6 +34,7 @@ export class SessionsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async create(userId: number, userAgent: string | undefined, ip: string | undefined): Promise<Session> {
@@ -80,7 +82,7 @@ export class SessionsService {
       { revoked_at: new Date() },
     );
     if (!result.affected) throw new NotFoundError('Session not found');
-    await this.forget([sessionId]);
+    await this.ended([sessionId]);
   }
 
   /** Revokes every live session of the user, except `keep` when given. */
@@ -98,13 +100,13 @@ export class SessionsService {
       .whereInIds(ids)
       .andWhere('revoked_at IS NULL')
       .execute();
-    await this.forget(ids);
+    await this.ended(ids);
     return ids.length;
   }
 
   /** Drops cached copies after a change to the user (role, activity). */
   async forgetUser(userId: number): Promise<void> {
-    await this.forget(await this.liveIds(userId));
+    await this.dropCached(await this.liveIds(userId));
   }
 
   /** Ids of the user's unrevoked sessions, e.g. to forget them once the user is deleted. */
@@ -126,7 +128,13 @@ export class SessionsService {
     };
   }
 
-  async forget(sessionIds: string[]): Promise<void> {
+  /** Sessions that ended (revoked, or their user deleted): cached copies go, live connections close. */
+  async ended(sessionIds: string[]): Promise<void> {
+    await this.dropCached(sessionIds);
+    this.revocations.revoked(sessionIds);
+  }
+
+  private async dropCached(sessionIds: string[]): Promise<void> {
     await Promise.all(sessionIds.map((id) => this.cache.del(this.cacheKey(id))));
   }
 

@@ -17,6 +17,14 @@ function parseLastEventId(value: string | undefined): { messageId?: number; seq:
   return match ? { messageId: match[1] ? Number(match[1]) : undefined, seq: Number(match[2]) } : { seq: 0 };
 }
 
+/** A finished answer as its last event: `done`, or `error` when it failed. */
+function finalEvent(message: Message): GenerationEvent {
+  const base = { chat_id: message.chat_id, message_id: message.id, seq: 0, message: presentMessage(message) };
+  return message.status === 'failed'
+    ? { ...base, type: 'error', detail: message.error ?? 'The answer failed' }
+    : { ...base, type: 'done' };
+}
+
 function format(event: GenerationEvent): string {
   const data =
     event.type === 'token'
@@ -40,11 +48,21 @@ export class AnswerStreamService {
     private readonly chats: ChatsService,
   ) {}
 
+  /**
+   * The chat's latest answer as events after `afterSeq`: its logged events when
+   * in flight, else its final event. (Sockets use this to resume.)
+   */
+  async replay(chatId: number, afterSeq: number): Promise<{ messageId: number | null; events: GenerationEvent[] }> {
+    const latest = await this.latestAnswer(chatId);
+    if (!latest) return { messageId: null, events: [] };
+    if (latest.status !== 'streaming') return { messageId: latest.id, events: [finalEvent(latest)] };
+    const events = await this.events.history(latest.id, afterSeq);
+    return { messageId: latest.id, events };
+  }
+
   async follow(user: AuthUser, chatId: number, lastEventId: string | undefined, response: Response): Promise<void> {
     const chat = await this.chats.findOwn(user, chatId);
-    const latest = await this.dataSource
-      .getRepository(Message)
-      .findOne({ where: { chat_id: chat.id, role: 'assistant' }, order: { id: 'DESC' } });
+    const latest = await this.latestAnswer(chat.id);
 
     response.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -56,7 +74,7 @@ export class AnswerStreamService {
     response.flushHeaders();
 
     if (!latest || latest.status !== 'streaming') {
-      if (latest) response.write(format({ type: 'done', chat_id: chat.id, message_id: latest.id, seq: 0, message: presentMessage(latest) }));
+      if (latest) response.write(format(finalEvent(latest)));
       response.end();
       return;
     }
@@ -94,8 +112,12 @@ export class AnswerStreamService {
   /** The answer may have ended before we subscribed and its log expired: send what is stored. */
   private async endIfAlreadyOver(messageId: number, write: (event: GenerationEvent) => void): Promise<void> {
     const message = await this.dataSource.getRepository(Message).findOneByOrFail({ id: messageId });
-    if (message.status === 'streaming') return;
-    const base = { chat_id: message.chat_id, message_id: message.id, seq: Number.MAX_SAFE_INTEGER, message: presentMessage(message) };
-    write(message.status === 'failed' ? { ...base, type: 'error', detail: message.error ?? 'The answer failed' } : { ...base, type: 'done' });
+    if (message.status !== 'streaming') write({ ...finalEvent(message), seq: Number.MAX_SAFE_INTEGER });
+  }
+
+  private latestAnswer(chatId: number): Promise<Message | null> {
+    return this.dataSource
+      .getRepository(Message)
+      .findOne({ where: { chat_id: chatId, role: 'assistant' }, order: { id: 'DESC' } });
   }
 }

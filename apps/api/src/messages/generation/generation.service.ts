@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -10,7 +10,9 @@ import type { JobQueue } from '../../../../../libs/jobs/src';
 import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
 import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
 import { presentMessage } from '../message.presenter';
+import { ChatEventHub } from './chat-event-hub';
 import { GENERATION_EVENTS } from './generation-events';
+import type { GenerationEvent } from './generation-events';
 import type { GenerationEvents } from './generation-events';
 
 export interface GenerationTask {
@@ -47,7 +49,7 @@ const RETRY_BASE_MS = 500;
  * generated.
  */
 @Injectable()
-export class GenerationService implements OnModuleInit, OnApplicationShutdown {
+export class GenerationService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Generation');
   private readonly running = new Map<number, { controller: AbortController; done: Promise<GenerationOutcome> }>();
 
@@ -56,6 +58,7 @@ export class GenerationService implements OnModuleInit, OnApplicationShutdown {
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hub: ChatEventHub,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -101,7 +104,8 @@ export class GenerationService implements OnModuleInit, OnApplicationShutdown {
     return messages.findOneByOrFail({ id: messageId });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before connections close, so the final writes and events still go out. */
+  async beforeApplicationShutdown(): Promise<void> {
     // Running answers end as `failed` with their partial text rather than vanish.
     for (const run of this.running.values()) run.controller.abort(new LlmError('The server restarted during the answer'));
     await Promise.allSettled([...this.running.values()].map((run) => run.done));
@@ -176,7 +180,7 @@ export class GenerationService implements OnModuleInit, OnApplicationShutdown {
           state.ttftMs ??= Date.now() - started;
           state.content += chunk.delta;
           state.seq += 1;
-          await this.events.publish({
+          await this.announce({
             type: 'token',
             chat_id: task.chatId,
             message_id: task.assistantMessageId,
@@ -230,9 +234,15 @@ export class GenerationService implements OnModuleInit, OnApplicationShutdown {
     });
     const message = await messages.findOneByOrFail({ id: task.assistantMessageId });
     const base = { chat_id: task.chatId, message_id: message.id, seq: state.seq + 1, message: presentMessage(message) };
-    await this.events
-      .publish(status === 'failed' ? { ...base, type: 'error', detail: error ?? 'The answer failed' } : { ...base, type: 'done' })
-      .catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not publish the end of an answer'));
+    await this.announce(
+      status === 'failed' ? { ...base, type: 'error', detail: error ?? 'The answer failed' } : { ...base, type: 'done' },
+    ).catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not publish the end of an answer'));
     return message;
+  }
+
+  /** To the event log and feeds (SSE, resume) and to this instance's live listeners (sockets). */
+  private async announce(event: GenerationEvent): Promise<void> {
+    this.hub.emit(event);
+    await this.events.publish(event);
   }
 }
