@@ -3,12 +3,14 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '../../../libs/common/src';
 import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { DatabaseModule } from '../../../libs/database/src';
+import { DocumentsProcessingModule } from '../../../libs/documents/src';
 import { JobsModule } from '../../../libs/jobs/src';
 import { CacheModule, RedisModule } from '../../../libs/redis/src';
 import { LlmModule } from '../../../libs/llm/src';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
+import { DocumentsModule } from './documents/documents.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
@@ -26,12 +28,14 @@ export class AppModule {
         RedisModule,
         CacheModule,
         RateLimitModule,
+        DocumentsProcessingModule,
         JobsModule.forRoot(config),
         HealthModule,
         LlmModule,
         AuthModule,
         AgentsModule,
         ChatsModule,
+        DocumentsModule,
         MessagesModule,
         ModelsModule,
         RealtimeModule,

@@ -4,13 +4,15 @@ import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { DatabaseModule } from '../../../libs/database/src';
 import { BullJobWorker, JobHandlersModule } from '../../../libs/jobs/src';
 import { LlmModule } from '../../../libs/llm/src';
+import { DocumentsProcessingModule } from '../../../libs/documents/src';
+import { RedisModule } from '../../../libs/redis/src';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, LlmModule, JobHandlersModule],
+      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, RedisModule, LlmModule, DocumentsProcessingModule, JobHandlersModule],
       providers: [BullJobWorker],
     };
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Env, EnvReader } from './env-parsers';
 
@@ -67,6 +68,14 @@ export interface AppConfig {
   };
   jobs: {
     sessionCleanupIntervalSeconds: number;
+  };
+  documents: {
+    maxPages: number;
+    maxImagePixels: number;
+    docxMaxUncompressedBytes: number;
+    docxMaxEntries: number;
+    jobTimeoutSeconds: number;
+    ocrWorkers: number;
   };
 }
 
@@ -175,6 +184,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),
+    },
+    documents: {
+      maxPages: read.int('DOCUMENT_MAX_PAGES', 500, 1, 100_000),
+      maxImagePixels: read.int('IMAGE_MAX_MEGAPIXELS', 50, 1, 1000) * 1_000_000,
+      docxMaxUncompressedBytes: read.int('DOCX_MAX_UNCOMPRESSED_MB', 200, 1, 10_000) * 1024 * 1024,
+      docxMaxEntries: read.int('DOCX_MAX_ENTRIES', 5000, 10, 1_000_000),
+      jobTimeoutSeconds: read.duration('DOCUMENT_JOB_TIMEOUT', 600),
+      ocrWorkers: read.int('OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
     },
   };
 

@@ -5,3 +5,4 @@ export * from './bull-job-worker';
 export * from './handlers/session-cleanup.job';
 export * from './handlers/chat-title.job';
 export * from './handlers/stale-answers.job';
+export * from './handlers/document-extraction.job';

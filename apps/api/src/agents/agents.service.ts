@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
 import { Agent } from '../../../../libs/database/src';
 import { ModelCatalog } from '../../../../libs/llm/src';
+import { DocumentStorage } from '../documents/document-storage';
 import type { AuthUser } from '../sessions/sessions.service';
 import { AgentResponse, presentAgent } from './agent.presenter';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
@@ -23,6 +24,7 @@ export class AgentsService {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ModelCatalog,
+    private readonly documents: DocumentStorage,
   ) {}
 
   /** Public agents, served from the cache (shared through Redis when configured). */
@@ -68,10 +70,11 @@ export class AgentsService {
     return this.get(user, id);
   }
 
-  /** Soft delete: chats keep their history; new messages to them are refused. */
+  /** Soft delete: chats keep their history; new messages to them are refused. Its documents go. */
   async remove(user: AuthUser, id: number): Promise<void> {
     const agent = await this.findEditable(user, id);
     await this.agents.softDelete(agent.id);
+    await this.documents.removeForEntity('agent', agent.id);
     await this.invalidateCatalogue();
   }
 

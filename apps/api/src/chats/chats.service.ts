@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
-import { APP_CONFIG } from '../../../../libs/config/src';
-import type { AppConfig } from '../../../../libs/config/src';
-import { Chat, DEFAULT_CHAT_TITLE, Document } from '../../../../libs/database/src';
+import { Chat, DEFAULT_CHAT_TITLE } from '../../../../libs/database/src';
 import { AgentsService } from '../agents/agents.service';
-import { deleteDocumentFiles } from '../documents/document-files';
+import { DocumentStorage } from '../documents/document-storage';
 import { pageMessages } from '../messages/message-page';
 import type { AuthUser } from '../sessions/sessions.service';
 import { ChatPage, ChatResponse, ChatWithMessages, presentChat } from './chat.presenter';
@@ -22,7 +20,7 @@ export class ChatsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agents: AgentsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentStorage,
   ) {}
 
   async create(user: AuthUser, body: CreateChatDto): Promise<ChatResponse> {
@@ -76,16 +74,10 @@ export class ChatsService {
   /** Removes the chat, its messages and its documents (rows, then files). */
   async remove(user: AuthUser, id: number): Promise<void> {
     const chat = await this.findOwn(user, id);
-    const files = await this.dataSource.transaction(async (manager) => {
-      const documents = await manager.find(Document, {
-        select: { id: true, file_path: true },
-        where: { entity_type: 'chat', entity_id: chat.id },
-      });
-      if (documents.length > 0) await manager.delete(Document, documents.map((document) => document.id));
+    await this.dataSource.transaction(async (manager) => {
+      await this.documents.removeForEntity('chat', chat.id, manager);
       await manager.delete(Chat, chat.id);
-      return documents.map((document) => document.file_path);
     });
-    await deleteDocumentFiles(this.config.uploadDir, files);
   }
 
   /** The caller's chat, with its agent (even soft-deleted); anyone else's is 404. */

@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,6 +10,8 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AppValidationPipe, UnauthorizedError } from '../../../../libs/common/src';
+import { DOCUMENT_STATUS, LocalDocumentStatus } from '../../../../libs/documents/src';
+import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
 import { AccessTokens } from '../auth/access-tokens';
 import { ChatsService } from '../chats/chats.service';
 import { SendMessageDto } from '../messages/dto/message.dto';
@@ -68,6 +70,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     private readonly messages: MessagesService,
     private readonly answers: AnswerStreamService,
     private readonly hub: ChatEventHub,
+    @Inject(DOCUMENT_STATUS) private readonly documentStatus: DocumentStatusPublisher,
   ) {}
 
   afterInit(server: Namespace): void {
@@ -84,6 +87,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       );
     });
     this.hub.listen((event) => this.relay(event));
+    // With Redis, document progress reaches sockets through the adapter's channel directly.
+    if (this.documentStatus instanceof LocalDocumentStatus) {
+      this.documentStatus.listen((userId, event) => server.to(userRoom(userId)).emit('document_status', event));
+    }
     // With the Redis adapter, this reaches the session's sockets on every instance.
     this.revocations.listen((ids) => {
       for (const id of ids) server.in(sessionRoom(id)).disconnectSockets(true);

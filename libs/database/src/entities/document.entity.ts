@@ -2,11 +2,14 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { User } from './user.entity';
 
 export const DOCUMENT_ENTITY_TYPES = ['agent', 'chat'] as const;
+export const DOCUMENT_STATUSES = ['pending', 'processing', 'ready', 'failed'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type DocumentEntityType = (typeof DOCUMENT_ENTITY_TYPES)[number];
 
 @Entity('documents')
 @Index('IDX_documents_entity', ['entity_type', 'entity_id'])
 @Check('CHK_documents_entity_type', `"entity_type" IN ('agent', 'chat')`)
+@Check('CHK_documents_status', `"status" IN ('pending', 'processing', 'ready', 'failed')`)
 export class Document {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -38,6 +41,28 @@ export class Document {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'uploader_id' })
   uploader?: User;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'pending' })
+  status!: DocumentStatus;
+
+  /** Why extraction failed, in words fit for the user. */
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  page_count!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  char_count!: number | null;
+
+  @Column({ type: 'boolean', default: false })
+  ocr_used!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  processed_at!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   uploaded_at!: Date;

@@ -1,6 +1,12 @@
 import { Initial1795613934894 } from './1795613934894-Initial';
 import { ChatActivity1795620000000 } from './1795620000000-ChatActivity';
 import { MessageGeneration1795620000001 } from './1795620000001-MessageGeneration';
+import { DocumentExtraction1795620000002 } from './1795620000002-DocumentExtraction';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
-export const MIGRATIONS = [Initial1795613934894, ChatActivity1795620000000, MessageGeneration1795620000001];
+export const MIGRATIONS = [
+  Initial1795613934894,
+  ChatActivity1795620000000,
+  MessageGeneration1795620000001,
+  DocumentExtraction1795620000002,
+];

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { DocumentStorage } from './document-storage';
+
+@Module({ providers: [DocumentStorage], exports: [DocumentStorage] })
+export class DocumentStorageModule {}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { memoryStorage } from 'multer';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { AgentsModule } from '../agents/agents.module';
+import { ChatsModule } from '../chats/chats.module';
+import { DocumentStorageModule } from './document-storage.module';
+import { DocumentsController } from './documents.controller';
+import { DocumentsService } from './documents.service';
+
+@Module({
+  imports: [
+    AgentsModule,
+    ChatsModule,
+    DocumentStorageModule,
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      // In memory: the type is checked from the bytes before anything is written to disk.
+      useFactory: (config: AppConfig) => ({
+        storage: memoryStorage(),
+        limits: { fileSize: config.limits.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
+      }),
+    }),
+  ],
+  controllers: [DocumentsController],
+  providers: [DocumentsService],
+})
+export class DocumentsModule {}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import type { ReadStream } from 'node:fs';
+import { DataSource, In } from 'typeorm';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../../../libs/common/src';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
+import { Document, DocumentPage } from '../../../../libs/database/src';
+import type { DocumentEntityType } from '../../../../libs/database/src';
+import { detectType, DOCUMENT_STATUS, sanitiseFilename } from '../../../../libs/documents/src';
+import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
+import { DOCUMENT_EXTRACTION_JOB, JOB_QUEUE, usesWorker } from '../../../../libs/jobs/src';
+import type { JobQueue } from '../../../../libs/jobs/src';
+import { AgentsService } from '../agents/agents.service';
+import { ChatsService } from '../chats/chats.service';
+import type { AuthUser } from '../sessions/sessions.service';
+import { DocumentStorage } from './document-storage';
+import { DocumentResponse, presentDocument } from './document.presenter';
+import type { DocumentOwnerDto, DocumentTextResponse } from './dto/document.dto';
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+  size: number;
+}
+
+@Injectable()
+export class DocumentsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Documents');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: DocumentStorage,
+    private readonly chats: ChatsService,
+    private readonly agents: AgentsService,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(DOCUMENT_STATUS) private readonly status: DocumentStatusPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (usesWorker(this.config)) return;
+    const unfinished = await this.dataSource
+      .getRepository(Document)
+      .find({ select: { id: true }, where: { status: In(['pending', 'processing']) } });
+    for (const document of unfinished) await this.enqueue(document.id);
+    if (unfinished.length) this.logger.log(`Resumed ${unfinished.length} unfinished documents`);
+  }
+
+  async upload(user: AuthUser, owner: DocumentOwnerDto, file: UploadedFile | undefined): Promise<DocumentResponse> {
+    if (!file) throw new ValidationError([{ loc: ['body', 'file'], msg: 'file is required' }]);
+    await this.checkAccess(user, owner.entity_type, owner.entity_id);
+    if (file.size === 0) throw new ValidationError([{ loc: ['body', 'file'], msg: 'file is empty' }]);
+    const filename = sanitiseFilename(file.originalname);
+    const type = detectType(file.buffer, filename);
+    if (!type) {
+      throw new UnsupportedMediaTypeError(
+        'Unsupported file type: upload a PDF, DOCX, plain text, Markdown, CSV, PNG, JPEG, WebP or TIFF file',
+      );
+    }
+    const storedName = await this.storage.save(file.buffer, type.extension);
+    let document: Document;
+    try {
+      document = await this.dataSource.getRepository(Document).save({
+        filename,
+        file_path: storedName,
+        file_size: file.size,
+        mime_type: type.mime,
+        entity_type: owner.entity_type,
+        entity_id: owner.entity_id,
+        uploader_id: user.id,
+        sha256: createHash('sha256').update(file.buffer).digest('hex'),
+        status: 'pending',
+      });
+    } catch (error) {
+      await this.storage.removeFiles([storedName]);
+      throw error;
+    }
+    await this.enqueue(document.id);
+    this.status.publish(user.id, { id: document.id, status: 'pending', progress: 0 });
+    return presentDocument(document);
+  }
+
+  async list(user: AuthUser, owner: DocumentOwnerDto): Promise<DocumentResponse[]> {
+    await this.checkAccess(user, owner.entity_type, owner.entity_id);
+    const documents = await this.dataSource.getRepository(Document).find({
+      where: { entity_type: owner.entity_type, entity_id: owner.entity_id },
+      order: { id: 'ASC' },
+    });
+    return documents.map(presentDocument);
+  }
+
+  async get(user: AuthUser, id: number): Promise<Document> {
+    const document = await this.dataSource.getRepository(Document).findOneBy({ id });
+    if (!document) throw new NotFoundError('Document not found');
+    await this.checkAccess(user, document.entity_type, document.entity_id, 'Document not found');
+    return document;
+  }
+
+  async download(user: AuthUser, id: number): Promise<{ document: Document; stream: ReadStream }> {
+    const document = await this.get(user, id);
+    return { document, stream: this.storage.open(document.file_path) };
+  }
+
+  async text(user: AuthUser, id: number): Promise<DocumentTextResponse> {
+    const document = await this.get(user, id);
+    const pages = await this.dataSource
+      .getRepository(DocumentPage)
+      .find({ where: { document_id: document.id }, order: { page_number: 'ASC' } });
+    return { document_id: document.id, pages: pages.map((page) => ({ page: page.page_number, text: page.text, ocr: page.ocr })) };
+  }
+
+  async remove(user: AuthUser, id: number): Promise<void> {
+    const document = await this.get(user, id);
+    await this.storage.remove([document]);
+  }
+
+  /**
+   * Chat documents: the chat's owner. Agent documents: the agent's owner and
+   * admins (users of a public agent benefit from them in answers but cannot
+   * read them). Anything else is 404.
+   */
+  private async checkAccess(user: AuthUser, type: DocumentEntityType, id: number, notFound?: string): Promise<void> {
+    try {
+      if (type === 'chat') {
+        await this.chats.findOwn(user, id);
+        return;
+      }
+      const agent = await this.agents.findVisible(user, id);
+      if (agent.owner_id !== user.id && !user.is_admin) throw new NotFoundError('Agent not found');
+    } catch (error) {
+      if (error instanceof NotFoundError && notFound) throw new NotFoundError(notFound);
+      throw error;
+    }
+  }
+
+  private enqueue(documentId: number): Promise<void> {
+    return this.jobs.enqueue(DOCUMENT_EXTRACTION_JOB, { documentId }, { jobId: `document-${documentId}` });
+  }
+}

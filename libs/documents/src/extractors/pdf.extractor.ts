@@ -1,0 +1,85 @@
+import * as path from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { ExtractionError } from '../extraction.errors';
+import type { ExtractedPage, ExtractionContext } from '../extract-document';
+
+// Below this many characters a page is taken to have no text layer (a scan).
+const MIN_TEXT_CHARS = 16;
+// About 200 dpi: what Tesseract reads best.
+const OCR_SCALE = 200 / 72;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs', { with: { 'resolution-mode': 'import' } });
+type PdfPage = Awaited<ReturnType<Awaited<ReturnType<PdfJs['getDocument']>['promise']>['getPage']>>;
+type RenderParameters = Parameters<PdfPage['render']>[0];
+let pdfjs: Promise<PdfJs> | undefined;
+
+/** pdfjs-dist is ESM-only: loaded once, on first use. */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjs;
+}
+
+function standardFontsDir(): string {
+  return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') + path.sep;
+}
+
+/** Text per page; pages without a text layer are rendered and read by OCR. */
+export async function extractPdf(buffer: Buffer, context: ExtractionContext): Promise<ExtractedPage[]> {
+  const { getDocument } = await loadPdfJs();
+  let document;
+  try {
+    document = await getDocument({
+      data: new Uint8Array(buffer),
+      standardFontDataUrl: standardFontsDir(),
+      isEvalSupported: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    throw new ExtractionError(name === 'PasswordException' ? 'The PDF is password-protected' : 'The PDF could not be read');
+  }
+  try {
+    const count = document.numPages;
+    if (count > context.limits.maxPages) {
+      throw new ExtractionError(`The PDF has ${count} pages; the limit is ${context.limits.maxPages}`);
+    }
+    const pages: ExtractedPage[] = [];
+    for (let number = 1; number <= count; number++) {
+      context.signal.throwIfAborted();
+      const page = await document.getPage(number);
+      const content = await page.getTextContent();
+      let text = '';
+      for (const item of content.items) {
+        if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
+      }
+      if (text.replace(/\s/g, '').length >= MIN_TEXT_CHARS) {
+        pages.push({ page: number, text, ocr: false });
+      } else {
+        pages.push({ page: number, text: await context.ocr(await renderPage(page, context.limits.maxImagePixels)), ocr: true });
+      }
+      page.cleanup();
+      context.progress(number / count);
+    }
+    return pages;
+  } finally {
+    await document.destroy();
+  }
+}
+
+async function renderPage(page: PdfPage, maxPixels: number): Promise<Buffer> {
+  const base = page.getViewport({ scale: 1 });
+  const scale = Math.min(OCR_SCALE, Math.sqrt(maxPixels / (base.width * base.height)));
+  const viewport = page.getViewport({ scale });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  context.fillStyle = 'white';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  // @napi-rs/canvas implements the parts of the DOM canvas that pdfjs uses.
+  await page.render({
+    canvasContext: context as unknown as RenderParameters['canvasContext'],
+    canvas: canvas as unknown as RenderParameters['canvas'],
+    viewport,
+  }).promise;
+  return canvas.encode('png');
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createScheduler, createWorker, Scheduler } from 'tesseract.js';
+import { APP_CONFIG } from '../../config/src';
+import type { AppConfig } from '../../config/src';
+
+const LANGUAGES = ['fra', 'eng'];
+
+/**
+ * The language data ships in @tesseract.js-data/* npm packages; tesseract.js
+ * wants both files in one folder, so they are copied once into DATA_DIR.
+ * Nothing is ever fetched from the network.
+ */
+function prepareLanguageData(dataDir: string): string {
+  const dir = path.join(dataDir, 'tessdata');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const language of LANGUAGES) {
+    const target = path.join(dir, `${language}.traineddata.gz`);
+    if (fs.existsSync(target)) continue;
+    const pkg = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
+    fs.copyFileSync(path.join(pkg, '4.0.0_best_int', `${language}.traineddata.gz`), target);
+  }
+  return dir;
+}
+
+/**
+ * French and English OCR, offline, on a pool of tesseract.js workers (one per
+ * core by default) started on first use and reused across jobs.
+ */
+@Injectable()
+export class OcrPool implements OnModuleDestroy {
+  private readonly logger = new Logger('OcrPool');
+  private scheduler?: Promise<Scheduler>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async recognize(image: Buffer): Promise<string> {
+    const scheduler = await this.start();
+    const result = await scheduler.addJob('recognize', image);
+    return result.data.text;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (!this.scheduler) return;
+    const scheduler = await this.scheduler.catch(() => undefined);
+    await scheduler?.terminate();
+  }
+
+  private start(): Promise<Scheduler> {
+    this.scheduler ??= (async () => {
+      const langPath = prepareLanguageData(this.config.dataDir);
+      const scheduler = createScheduler();
+      const count = this.config.documents.ocrWorkers;
+      const workers = await Promise.all(
+        Array.from({ length: count }, () => createWorker(LANGUAGES, 1, { langPath, cacheMethod: 'none', gzip: true })),
+      );
+      for (const worker of workers) scheduler.addWorker(worker);
+      this.logger.log(`OCR ready with ${count} workers (${LANGUAGES.join(', ')})`);
+      return scheduler;
+    })();
+    return this.scheduler;
+  }
+}
