@@ -26,7 +26,7 @@ describe('Documents: upload, extraction, storage and access', () => {
     expect(uploaded.body.status).toBe('pending');
     const done = await waitFor(
       async () => (await c.t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(owner.auth).expect(200)).body.find((d: { id: number }) => d.id === uploaded.body.id),
-      (d: { status: string }) => d.status === 'ready' || d.status === 'failed',
+      (d: { status: string; sha256?: string }) => d.status === 'ready' || d.status === 'failed',
       60_000,
     );
     const text = await c.t.http().get(`/api/documents/${uploaded.body.id}/text`).set(owner.auth).expect(200);
