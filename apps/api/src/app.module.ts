@@ -7,6 +7,7 @@ import { DocumentsProcessingModule } from '../../../libs/documents/src';
 import { JobsModule } from '../../../libs/jobs/src';
 import { CacheModule, RedisModule } from '../../../libs/redis/src';
 import { LlmModule } from '../../../libs/llm/src';
+import { RetrievalModule } from '../../../libs/retrieval/src';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
@@ -32,6 +33,7 @@ export class AppModule {
         JobsModule.forRoot(config),
         HealthModule,
         LlmModule,
+        RetrievalModule,
         AuthModule,
         AgentsModule,
         ChatsModule,

@@ -77,6 +77,13 @@ export interface AppConfig {
     jobTimeoutSeconds: number;
     ocrWorkers: number;
   };
+  retrieval: {
+    chunkTokens: number;
+    chunkOverlapTokens: number;
+    /** Tokens of sources (and memories) put into one prompt. */
+    contextTokens: number;
+    topK: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -192,6 +199,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       docxMaxEntries: read.int('DOCX_MAX_ENTRIES', 5000, 10, 1_000_000),
       jobTimeoutSeconds: read.duration('DOCUMENT_JOB_TIMEOUT', 600),
       ocrWorkers: read.int('OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
+    },
+    retrieval: {
+      chunkTokens: read.int('CHUNK_TOKENS', 400, 50, 8000),
+      chunkOverlapTokens: read.int('CHUNK_OVERLAP_TOKENS', 60, 0, 2000),
+      contextTokens: read.int('RAG_CONTEXT_TOKENS', 3000, 200, 100_000),
+      topK: read.int('RAG_TOP_K', 6, 1, 50),
     },
   };
 

@@ -6,3 +6,4 @@ export * from './handlers/session-cleanup.job';
 export * from './handlers/chat-title.job';
 export * from './handlers/stale-answers.job';
 export * from './handlers/document-extraction.job';
+export * from './handlers/embeddings-sync.job';

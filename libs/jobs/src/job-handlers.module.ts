@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChatTitleJob } from './handlers/chat-title.job';
 import { DocumentExtractionJob } from './handlers/document-extraction.job';
+import { EmbeddingsSyncJob } from './handlers/embeddings-sync.job';
 import { SessionCleanupJob } from './handlers/session-cleanup.job';
 import { StaleAnswersJob } from './handlers/stale-answers.job';
 import { JOB_HANDLERS, JobHandler } from './job.types';
 
 /** Every job handler, for whichever side processes jobs (worker or in-process). */
-const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob, DocumentExtractionJob];
+const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob, DocumentExtractionJob, EmbeddingsSyncJob];
 
 @Module({
   providers: [

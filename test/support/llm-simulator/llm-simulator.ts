@@ -93,18 +93,39 @@ export function splitTokens(text: string): string[] {
   return text.match(/\s*\S+(?:\s+$)?/g) ?? (text ? [text] : []);
 }
 
-/** A deterministic unit vector for a text: SHA-256 in counter mode, rounded to float32. */
-export function simulatedEmbedding(text: string, dim = DEFAULT_EMBEDDING_DIM): number[] {
+/** A deterministic pseudo-random unit-ish vector for one word: SHA-256 in counter mode. */
+function wordVector(word: string, dim: number): number[] {
   const raw: number[] = [];
   for (let block = 0; raw.length < dim; block++) {
-    const digest = createHash('sha256').update(`${block}\u0000${text}`).digest();
+    const digest = createHash('sha256').update(`${block}\u0000${word}`).digest();
     for (let offset = 0; offset < digest.length && raw.length < dim; offset += 4) {
       raw.push(digest.readUInt32LE(offset) / 0x8000_0000 - 1);
     }
   }
-  const norm = Math.hypot(...raw) || 1;
+  return raw;
+}
+
+/**
+ * A deterministic unit vector for a text: the sum of its words' vectors (words
+ * lower-cased, accents and a plural "s" dropped), so texts sharing words are
+ * close, as with a real embedding model, while any change of text changes the
+ * vector. Rounded to float32.
+ */
+export function simulatedEmbedding(text: string, dim = DEFAULT_EMBEDDING_DIM): number[] {
+  const words = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 2)
+    .map((word) => (word.length > 4 ? word.replace(/s$/, '') : word));
+  const sum = new Array<number>(dim).fill(0);
+  for (const word of words.length ? words : [text]) {
+    wordVector(word, dim).forEach((value, i) => (sum[i] += value));
+  }
+  const norm = Math.hypot(...sum) || 1;
   // float32 rounding makes the float and base64 encodings decode to the same numbers.
-  return raw.map((value) => Math.fround(value / norm));
+  return sum.map((value) => Math.fround(value / norm));
 }
 
 /** A rough, deterministic token estimate (≈ 4 characters per token). */

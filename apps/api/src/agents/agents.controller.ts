@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -11,6 +11,7 @@ import { IdPipe } from '../../../../libs/common/src';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../sessions/sessions.service';
+import { SearchQuery, SearchResponse } from '../search/search.dto';
 import { AgentResponse } from './agent.presenter';
 import { AgentsService } from './agents.service';
 import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
@@ -55,6 +56,12 @@ export class AgentsController {
     @Body() body: UpdateAgentDto,
   ): Promise<AgentResponse> {
     return this.agents.update(user, id, body);
+  }
+
+  @Get(':id/search')
+  @ApiOkResponse({ type: SearchResponse, description: "What retrieval finds in the agent's documents (owner or admin)." })
+  search(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() query: SearchQuery): Promise<SearchResponse> {
+    return this.agents.search(user, id, query);
   }
 
   @Delete(':id')

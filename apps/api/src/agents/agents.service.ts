@@ -8,6 +8,8 @@ import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
 import { Agent } from '../../../../libs/database/src';
 import { ModelCatalog } from '../../../../libs/llm/src';
+import { Retriever } from '../../../../libs/retrieval/src';
+import type { SearchQuery, SearchResponse } from '../search/search.dto';
 import { DocumentStorage } from '../documents/document-storage';
 import type { AuthUser } from '../sessions/sessions.service';
 import { AgentResponse, presentAgent } from './agent.presenter';
@@ -25,6 +27,7 @@ export class AgentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ModelCatalog,
     private readonly documents: DocumentStorage,
+    private readonly retriever: Retriever,
   ) {}
 
   /** Public agents, served from the cache (shared through Redis when configured). */
@@ -76,6 +79,12 @@ export class AgentsService {
     await this.agents.softDelete(agent.id);
     await this.documents.removeForEntity('agent', agent.id);
     await this.invalidateCatalogue();
+  }
+
+  /** Retrieval over the agent's own documents, to check a knowledge base (owner or admin). */
+  async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {
+    const agent = await this.findEditable(user, id);
+    return { query: query.q, results: await this.retriever.searchDocuments({ agentId: agent.id }, query.q, query.limit) };
   }
 
   /**

@@ -4,6 +4,7 @@ import { IdPipe } from '../../../../libs/common/src';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../sessions/sessions.service';
+import { SearchQuery, SearchResponse } from '../search/search.dto';
 import { ChatPage, ChatResponse, ChatWithMessages } from './chat.presenter';
 import { ChatsService } from './chats.service';
 import { ChatMessagesQuery, CreateChatDto, ListChatsQuery, UpdateChatDto } from './dto/chat.dto';
@@ -35,6 +36,12 @@ export class ChatsController {
     @Query() query: ChatMessagesQuery,
   ): Promise<ChatWithMessages> {
     return this.chats.getWithMessages(user, id, query);
+  }
+
+  @Get(':id/search')
+  @ApiOkResponse({ type: SearchResponse, description: "What retrieval finds in this chat's and its agent's documents." })
+  search(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() query: SearchQuery): Promise<SearchResponse> {
+    return this.chats.search(user, id, query);
   }
 
   @Put(':id')

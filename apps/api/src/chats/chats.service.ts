@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
 import { Chat, DEFAULT_CHAT_TITLE } from '../../../../libs/database/src';
 import { AgentsService } from '../agents/agents.service';
+import { Retriever } from '../../../../libs/retrieval/src';
 import { DocumentStorage } from '../documents/document-storage';
+import type { SearchQuery, SearchResponse } from '../search/search.dto';
 import { pageMessages } from '../messages/message-page';
 import type { AuthUser } from '../sessions/sessions.service';
 import { ChatPage, ChatResponse, ChatWithMessages, presentChat } from './chat.presenter';
@@ -21,6 +23,7 @@ export class ChatsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agents: AgentsService,
     private readonly documents: DocumentStorage,
+    private readonly retriever: Retriever,
   ) {}
 
   async create(user: AuthUser, body: CreateChatDto): Promise<ChatResponse> {
@@ -63,6 +66,12 @@ export class ChatsService {
     const chat = await this.findOwn(user, id);
     const page = await pageMessages(this.dataSource, chat.id, query.limit, query.before);
     return { ...presentChat(chat), messages: page.items, messages_next_before: page.next_before };
+  }
+
+  async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {
+    const chat = await this.findOwn(user, id);
+    const agentId = chat.agent && !chat.agent.deleted_at ? chat.agent.id : null;
+    return { query: query.q, results: await this.retriever.searchDocuments({ chatId: chat.id, agentId }, query.q, query.limit) };
   }
 
   async rename(user: AuthUser, id: number, body: UpdateChatDto): Promise<ChatResponse> {

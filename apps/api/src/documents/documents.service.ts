@@ -10,7 +10,7 @@ import { Document, DocumentPage } from '../../../../libs/database/src';
 import type { DocumentEntityType } from '../../../../libs/database/src';
 import { detectType, DOCUMENT_STATUS, sanitiseFilename } from '../../../../libs/documents/src';
 import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
-import { DOCUMENT_EXTRACTION_JOB, JOB_QUEUE, usesWorker } from '../../../../libs/jobs/src';
+import { DOCUMENT_EXTRACTION_JOB, EMBEDDINGS_SYNC_JOB, JOB_QUEUE, usesWorker } from '../../../../libs/jobs/src';
 import type { JobQueue } from '../../../../libs/jobs/src';
 import { AgentsService } from '../agents/agents.service';
 import { ChatsService } from '../chats/chats.service';
@@ -41,6 +41,8 @@ export class DocumentsService implements OnApplicationBootstrap {
 
   /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
   async onApplicationBootstrap(): Promise<void> {
+    // After a change of EMBEDDING_MODEL, stored chunks are embedded again in the new model.
+    await this.jobs.enqueue(EMBEDDINGS_SYNC_JOB, {});
     if (usesWorker(this.config)) return;
     const unfinished = await this.dataSource
       .getRepository(Document)

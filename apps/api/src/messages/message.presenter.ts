@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MESSAGE_ROLES, MESSAGE_STATUSES } from '../../../../libs/database/src';
-import type { Message, MessageRole, MessageStatus } from '../../../../libs/database/src';
+import type { Citation, Message, MessageRole, MessageStatus } from '../../../../libs/database/src';
 
 export class MessageResponse {
   @ApiProperty() id!: number;
@@ -16,6 +16,8 @@ export class MessageResponse {
   @ApiProperty({ nullable: true, type: Number }) prompt_tokens!: number | null;
   @ApiProperty({ nullable: true, type: Number }) completion_tokens!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Milliseconds to the first token.' }) ttft_ms!: number | null;
+  @ApiProperty({ nullable: true, type: 'array', items: { type: 'object' }, description: 'Sources the answer drew on: {index, document_id, filename, page, chunk_id, score, snippet}.' })
+  citations!: Citation[] | null;
   @ApiProperty() created_at!: Date;
 }
 
@@ -34,6 +36,7 @@ export function presentMessage(message: Message): MessageResponse {
     prompt_tokens,
     completion_tokens,
     ttft_ms: message.ttft_ms,
+    citations: message.citations,
     created_at: message.created_at,
   };
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
 import { closeRedis, createRedisClient, REDIS } from '../../../../libs/redis/src';
 import { ChatsModule } from '../chats/chats.module';
+import { AnswerContextBuilder } from './generation/answer-context';
 import { AnswerStreamService } from './generation/answer-stream.service';
 import { ChatEventHub } from './generation/chat-event-hub';
 import { GENERATION_EVENTS } from './generation/generation-events';
@@ -42,6 +43,7 @@ class SubscriberCloser implements OnApplicationShutdown {
     },
     SubscriberCloser,
     ChatEventHub,
+    AnswerContextBuilder,
     GenerationService,
     AnswerStreamService,
     MessagesService,

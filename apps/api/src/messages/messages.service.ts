@@ -21,6 +21,7 @@ import { ChatsService } from '../chats/chats.service';
 import type { AuthUser } from '../sessions/sessions.service';
 import type { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
+import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
 import { ChatEventHub } from './generation/chat-event-hub';
 import { buildPrompt } from './generation/prompt-builder';
 import { pageMessages } from './message-page';
@@ -39,6 +40,7 @@ export class MessagesService implements OnApplicationBootstrap {
     private readonly generation: GenerationService,
     private readonly rateLimiter: RateLimiter,
     private readonly hub: ChatEventHub,
+    private readonly context: AnswerContextBuilder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,9 +67,12 @@ export class MessagesService implements OnApplicationBootstrap {
     const history = await this.dataSource
       .getRepository(Message)
       .find({ where: { chat_id: chat.id }, order: { id: 'ASC' } });
+    const context = await this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
     const { userMessage, assistantMessage } = await this.dataSource.transaction(async (manager) => {
       const userMessage = await manager.save(manager.create(Message, { chat_id: chat.id, role: 'user', content: body.content, status: 'complete' }));
-      const assistantMessage = await manager.save(manager.create(Message, this.newAnswer(chat.id, userMessage.id, resolved)));
+      const assistantMessage = await manager.save(
+        manager.create(Message, this.newAnswer(chat.id, userMessage.id, resolved, context)),
+      );
       return { userMessage, assistantMessage };
     });
     this.hub.emit({
@@ -76,7 +81,7 @@ export class MessagesService implements OnApplicationBootstrap {
       user_message: presentMessage(userMessage),
       assistant_message: presentMessage(assistantMessage),
     });
-    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images });
+    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text);
     if (body.stream === false) {
       const outcome = await done;
       this.throwIfFailed(outcome);
@@ -96,10 +101,11 @@ export class MessagesService implements OnApplicationBootstrap {
     const history = await this.dataSource
       .getRepository(Message)
       .find({ where: { chat_id: chat.id, id: LessThan(question.id) }, order: { id: 'ASC' } });
+    const context = await this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
     const messages = this.dataSource.getRepository(Message);
-    const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved)));
+    const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved, context)));
     this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
-    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] });
+    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
     return presentMessage(answer);
   }
 
@@ -167,7 +173,7 @@ export class MessagesService implements OnApplicationBootstrap {
   }
 
   /** An empty assistant message, `streaming` until its generation ends. */
-  private newAnswer(chatId: number, parentId: number, resolved: ResolvedModel): Partial<Message> {
+  private newAnswer(chatId: number, parentId: number, resolved: ResolvedModel, context: AnswerContext): Partial<Message> {
     return {
       chat_id: chatId,
       role: 'assistant',
@@ -176,6 +182,7 @@ export class MessagesService implements OnApplicationBootstrap {
       parent_id: parentId,
       llm_model: resolved.model,
       llm_provider: resolved.provider.name,
+      citations: context.citations.length ? context.citations : null,
     };
   }
 
@@ -185,10 +192,12 @@ export class MessagesService implements OnApplicationBootstrap {
     resolved: ResolvedModel,
     history: Message[],
     current: { text: string; images: string[] },
+    context: string,
   ): Promise<GenerationOutcome> {
     const agent = chat.agent!;
     const prompt = buildPrompt({
       systemPrompt: agent.system_prompt,
+      context,
       history,
       current,
       budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,

@@ -61,6 +61,21 @@ export class Message {
   @Column({ type: 'int', nullable: true })
   completion_tokens!: number | null;
 
+  /** The sources an answer drew on: [{index, document_id, filename, page, chunk_id, score, snippet}]. */
+  @Column({ type: 'jsonb', nullable: true })
+  citations!: Citation[] | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
+}
+
+export interface Citation {
+  /** The [n] the answer may cite. */
+  index: number;
+  document_id: number;
+  filename: string;
+  page: number;
+  chunk_id: number;
+  score: number;
+  snippet: string;
 }

@@ -2,6 +2,7 @@ import { Initial1795613934894 } from './1795613934894-Initial';
 import { ChatActivity1795620000000 } from './1795620000000-ChatActivity';
 import { MessageGeneration1795620000001 } from './1795620000001-MessageGeneration';
 import { DocumentExtraction1795620000002 } from './1795620000002-DocumentExtraction';
+import { Retrieval1795620000003 } from './1795620000003-Retrieval';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ChatActivity1795620000000,
   MessageGeneration1795620000001,
   DocumentExtraction1795620000002,
+  Retrieval1795620000003,
 ];

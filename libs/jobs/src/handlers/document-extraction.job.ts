@@ -14,6 +14,7 @@ import {
   OcrPool,
 } from '../../../documents/src';
 import type { DocumentStatusPublisher, ExtractedPage } from '../../../documents/src';
+import { ChunkIndexer } from '../../../retrieval/src';
 import { JobHandler } from '../job.types';
 
 export const DOCUMENT_EXTRACTION_JOB = 'documents.extract';
@@ -43,6 +44,7 @@ export class DocumentExtractionJob implements JobHandler<{ documentId: number }>
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DOCUMENT_STATUS) private readonly status: DocumentStatusPublisher,
     private readonly ocr: OcrPool,
+    private readonly chunks: ChunkIndexer,
   ) {}
 
   async handle({ documentId }: { documentId: number }): Promise<void> {
@@ -95,6 +97,7 @@ export class DocumentExtractionJob implements JobHandler<{ documentId: number }>
         DocumentPage,
         pages.map((page) => ({ document_id: document.id, page_number: page.page, text: page.text, ocr: page.ocr })),
       );
+      await this.chunks.index(manager, document.id, pages);
       await manager.update(Document, document.id, {
         status: 'ready',
         error: null,
@@ -105,5 +108,10 @@ export class DocumentExtractionJob implements JobHandler<{ documentId: number }>
       });
     });
     this.status.publish(document.uploader_id, { id: document.id, status: 'ready', progress: 1 });
+    // Lexical search works already; vectors come on top. If the provider fails,
+    // the embeddings job fills them in later.
+    await this.chunks
+      .embedMissing(document.id)
+      .catch((error: unknown) => this.logger.warn({ err: error, document_id: document.id }, 'Embedding failed; will retry later'));
   }
 }

@@ -4,6 +4,8 @@ import type { Message } from '../../../../../libs/database/src';
 
 export interface PromptInput {
   systemPrompt: string;
+  /** Sources and memories for this answer, as a second system message; empty for none. */
+  context?: string;
   /** Earlier messages of the chat, oldest first. */
   history: Message[];
   /** The message being answered, with any image parts. */
@@ -18,7 +20,9 @@ export interface PromptInput {
  * (complete or stopped with text) count as history.
  */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
-  const system: ChatMessage[] = input.systemPrompt.trim() ? [{ role: 'system', content: input.systemPrompt }] : [];
+  const system: ChatMessage[] = [input.systemPrompt, input.context ?? '']
+    .filter((text) => text.trim())
+    .map((content): ChatMessage => ({ role: 'system', content }));
   const current: ChatMessage = {
     role: 'user',
     content: input.current.images.length
@@ -28,7 +32,8 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
         ]
       : input.current.text,
   };
-  let remaining = input.budgetTokens - countTokens(input.systemPrompt) - countTokens(input.current.text);
+  let remaining =
+    input.budgetTokens - countTokens(input.systemPrompt) - countTokens(input.context ?? '') - countTokens(input.current.text);
   const kept: ChatMessage[] = [];
   for (const message of [...input.history].reverse()) {
     if (message.role === 'system' || !message.content) continue;

@@ -1,0 +1,6 @@
+export * from './chunk-indexer';
+export * from './chunker';
+export * from './embedding.service';
+export * from './retrieval.module';
+export * from './retriever';
+export * from './text-search';
