@@ -7,3 +7,4 @@ export * from './handlers/chat-title.job';
 export * from './handlers/stale-answers.job';
 export * from './handlers/document-extraction.job';
 export * from './handlers/embeddings-sync.job';
+export * from './handlers/memory-learning.job';

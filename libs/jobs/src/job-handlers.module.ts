@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ChatTitleJob } from './handlers/chat-title.job';
 import { DocumentExtractionJob } from './handlers/document-extraction.job';
 import { EmbeddingsSyncJob } from './handlers/embeddings-sync.job';
+import { MemoryLearningJob } from './handlers/memory-learning.job';
 import { SessionCleanupJob } from './handlers/session-cleanup.job';
 import { StaleAnswersJob } from './handlers/stale-answers.job';
 import { JOB_HANDLERS, JobHandler } from './job.types';
 
 /** Every job handler, for whichever side processes jobs (worker or in-process). */
-const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob, DocumentExtractionJob, EmbeddingsSyncJob];
+const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob, DocumentExtractionJob, EmbeddingsSyncJob, MemoryLearningJob];
 
 @Module({
   providers: [

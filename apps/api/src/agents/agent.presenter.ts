@@ -35,3 +35,10 @@ export function presentAgent(agent: Agent): AgentResponse {
     updated_at: agent.updated_at,
   };
 }
+
+export class MemoryResponse {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'Works in the finance team and prepares the 2027 budget.' }) content!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'The answer it was learnt from.' }) source_message_id!: number | null;
+  @ApiProperty() created_at!: Date;
+}

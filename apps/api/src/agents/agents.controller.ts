@@ -12,7 +12,7 @@ import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../sessions/sessions.service';
 import { SearchQuery, SearchResponse } from '../search/search.dto';
-import { AgentResponse } from './agent.presenter';
+import { AgentResponse, MemoryResponse } from './agent.presenter';
 import { AgentsService } from './agents.service';
 import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 
@@ -62,6 +62,30 @@ export class AgentsController {
   @ApiOkResponse({ type: SearchResponse, description: "What retrieval finds in the agent's documents (owner or admin)." })
   search(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() query: SearchQuery): Promise<SearchResponse> {
     return this.agents.search(user, id, query);
+  }
+
+  @Get(':id/memories')
+  @ApiOkResponse({ type: [MemoryResponse], description: 'What this agent learnt about me (agents with learn_from_interaction).' })
+  listMemories(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<MemoryResponse[]> {
+    return this.agents.listMemories(user, id);
+  }
+
+  @Delete(':id/memories')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'All my memories with this agent are forgotten.' })
+  forgetAll(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<void> {
+    return this.agents.forget(user, id);
+  }
+
+  @Delete(':id/memories/:memoryId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Forgotten.' })
+  forgetOne(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: number,
+    @Param('memoryId', IdPipe) memoryId: number,
+  ): Promise<void> {
+    return this.agents.forget(user, id, memoryId);
   }
 
   @Delete(':id')

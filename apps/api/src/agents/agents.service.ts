@@ -6,13 +6,13 @@ import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
-import { Agent } from '../../../../libs/database/src';
+import { Agent, Memory } from '../../../../libs/database/src';
 import { ModelCatalog } from '../../../../libs/llm/src';
 import { Retriever } from '../../../../libs/retrieval/src';
 import type { SearchQuery, SearchResponse } from '../search/search.dto';
 import { DocumentStorage } from '../documents/document-storage';
 import type { AuthUser } from '../sessions/sessions.service';
-import { AgentResponse, presentAgent } from './agent.presenter';
+import { AgentResponse, MemoryResponse, presentAgent } from './agent.presenter';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 
 /** The public catalogue's cache entry; dropped on every change to any agent. */
@@ -23,6 +23,7 @@ const PUBLIC_AGENTS_TTL_MS = 300_000;
 export class AgentsService {
   constructor(
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
+    @InjectRepository(Memory) private readonly memories: Repository<Memory>,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ModelCatalog,
@@ -78,7 +79,22 @@ export class AgentsService {
     const agent = await this.findEditable(user, id);
     await this.agents.softDelete(agent.id);
     await this.documents.removeForEntity('agent', agent.id);
+    await this.memories.delete({ agent_id: agent.id });
     await this.invalidateCatalogue();
+  }
+
+  /** What this agent learnt about me (never about anyone else). */
+  async listMemories(user: AuthUser, id: number): Promise<MemoryResponse[]> {
+    const agent = await this.findVisible(user, id);
+    const memories = await this.memories.find({ where: { user_id: user.id, agent_id: agent.id }, order: { id: 'ASC' } });
+    return memories.map(({ id: memoryId, content, source_message_id, created_at }) => ({ id: memoryId, content, source_message_id, created_at }));
+  }
+
+  /** Forgets one memory, or all of mine for this agent when `memoryId` is absent. */
+  async forget(user: AuthUser, id: number, memoryId?: number): Promise<void> {
+    const agent = await this.findVisible(user, id);
+    const result = await this.memories.delete({ user_id: user.id, agent_id: agent.id, ...(memoryId ? { id: memoryId } : {}) });
+    if (memoryId && !result.affected) throw new NotFoundError('Memory not found');
   }
 
   /** Retrieval over the agent's own documents, to check a knowledge base (owner or admin). */

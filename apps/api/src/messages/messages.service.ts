@@ -210,6 +210,7 @@ export class MessagesService implements OnApplicationBootstrap {
       temperature: agent.temperature,
       prompt,
       wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
+      learns: agent.learn_from_interaction,
     });
   }
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../../../libs/config/src';
 import type { AppConfig } from '../../../../../libs/config/src';
 import { Message, MessageStatus } from '../../../../../libs/database/src';
-import { CHAT_TITLE_JOB, JOB_QUEUE } from '../../../../../libs/jobs/src';
+import { CHAT_TITLE_JOB, JOB_QUEUE, MEMORY_LEARNING_JOB } from '../../../../../libs/jobs/src';
 import type { JobQueue } from '../../../../../libs/jobs/src';
 import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
 import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
@@ -24,6 +24,8 @@ export interface GenerationTask {
   prompt: ChatMessage[];
   /** Ask for a title once this answer is complete. */
   wantsTitle: boolean;
+  /** The agent learns from interaction: look for memories once complete. */
+  learns: boolean;
 }
 
 export interface GenerationOutcome {
@@ -138,12 +140,20 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       clearInterval(flusher);
     }
     const message = await this.finish(task, state, status, error);
-    if (status === 'complete' && task.wantsTitle) {
-      await this.jobs
-        .enqueue(CHAT_TITLE_JOB, { chatId: task.chatId }, { jobId: `title-${task.chatId}` })
-        .catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not queue the title job'));
-    }
+    if (status === 'complete') await this.followUp(task);
     return { message, failure };
+  }
+
+  /** Background work after a complete answer: the chat's title, and what the agent may learn. */
+  private async followUp(task: GenerationTask): Promise<void> {
+    const jobs: [string, object, string?][] = [];
+    if (task.wantsTitle) jobs.push([CHAT_TITLE_JOB, { chatId: task.chatId }, `title-${task.chatId}`]);
+    if (task.learns) jobs.push([MEMORY_LEARNING_JOB, { messageId: task.assistantMessageId }]);
+    for (const [name, payload, jobId] of jobs) {
+      await this.jobs
+        .enqueue(name, payload, { jobId })
+        .catch((caught: unknown) => this.logger.warn({ err: caught, job: name }, 'Could not queue a follow-up job'));
+    }
   }
 
   private async streamWithRetries(
