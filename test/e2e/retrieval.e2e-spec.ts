@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { DocumentChunk } from '../../libs/database/src';
 import { usesWorker } from '../../libs/jobs/src';
+import { VectorIndex } from '../../libs/retrieval/src';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp, waitFor } from '../support/chat-app';
 import { ChatCompletionRequest, LlmSimulator } from '../support/llm-simulator/llm-simulator';
@@ -67,6 +68,10 @@ for (const mode of ['lexical only', 'hybrid'] as const) {
       const [first] = await search('reimbursed travel receipts');
       expect(first.text).toContain('Travel expenses');
       expect(first.similarity === null).toBe(mode === 'lexical only');
+    });
+
+    it('uses pgvector where the database has it (embedded), exact scoring otherwise (Debian PostgreSQL)', () => {
+      expect(c.t.app.get(VectorIndex).backend).toBe(process.env.TEST_DATABASE_URL ? 'exact' : 'pgvector');
     });
 
     it('puts the sources in the prompt and stores citations on the answer', async () => {

@@ -1,13 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Or } from 'typeorm';
-import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 import { DocumentChunk } from '../../database/src';
 import { chunkPages, PageText } from './chunker';
 import { EmbeddingService } from './embedding.service';
 import { tsvectorSql, unaccent } from './text-search';
+import { VectorIndex } from './vector-index';
 
 const EMBED_BATCH = 64;
 
@@ -19,6 +19,7 @@ export class ChunkIndexer {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly embeddings: EmbeddingService,
+    private readonly vectors: VectorIndex,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,6 +62,7 @@ export class ChunkIndexer {
       for (const [i, chunk] of batch.entries()) {
         await repository.update(chunk.id, { embedding: vectors[i], embedding_model: model, embedding_dim: vectors[i].length });
       }
+      await this.vectors.store(batch.map((chunk, i) => ({ chunkId: chunk.id, model, vector: vectors[i] })));
       done += batch.length;
       if (done % 1000 < EMBED_BATCH) this.logger.log(`Embedded ${done} chunks with ${model}`);
     }

@@ -4,3 +4,4 @@ export * from './embedding.service';
 export * from './retrieval.module';
 export * from './retriever';
 export * from './text-search';
+export * from './vector-index';

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { cosine, EmbeddingService } from './embedding.service';
 import { anyWordQuery, tsquerySql } from './text-search';
+import { VectorIndex } from './vector-index';
 
 /** Whose documents may be searched: the chat's and its agent's, nothing else. */
 export interface DocumentScope {
@@ -80,6 +81,7 @@ export class Retriever {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly embeddings: EmbeddingService,
+    private readonly vectors: VectorIndex,
   ) {}
 
   async searchDocuments(scope: DocumentScope, query: string, limit: number): Promise<RetrievedChunk[]> {
@@ -91,7 +93,7 @@ export class Retriever {
     if (!present) return [];
     const ranked = fuse(
       await this.lexical(from, where, params, query),
-      await this.vector(from, where, params, query),
+      await this.vector(from, where, params, query, 'c', true),
     ).slice(0, limit);
     if (ranked.length === 0) return [];
     const rows: { id: number; document_id: number; filename: string; page: number; text: string }[] = await this.dataSource.query(
@@ -148,8 +150,12 @@ export class Retriever {
     return rows.map((row) => row.id);
   }
 
-  /** Exact cosine over the scope's vectors of the current model (scopes are one chat's and one agent's documents). */
-  private async vector(from: string, where: string, params: unknown[], query: string, alias = 'c') {
+  /**
+   * Nearest vectors of the current model: through pgvector's index for
+   * document chunks where the extension exists, else exact cosine over the
+   * scope's vectors (a scope is one chat's and one agent's documents).
+   */
+  private async vector(from: string, where: string, params: unknown[], query: string, alias = 'c', chunks = false) {
     const model = this.embeddings.model;
     if (!model || !query.trim()) return [];
     let queryVector: number[];
@@ -158,6 +164,9 @@ export class Retriever {
     } catch (error) {
       this.logger.warn(`Query embedding failed, lexical search only: ${error instanceof Error ? error.message : error}`);
       return [];
+    }
+    if (chunks && this.vectors.backend === 'pgvector') {
+      return this.vectors.nearest(queryVector, model, { where, params }, CANDIDATES);
     }
     const rows: { id: number; embedding: number[] }[] = await this.dataSource.query(
       `SELECT ${alias}.id, ${alias}.embedding FROM ${from}
