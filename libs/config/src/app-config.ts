@@ -187,7 +187,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       requestBodyBytes: read.int('MAX_JSON_BODY_KB', 1024, 16, 65536) * 1024,
       systemPromptMaxChars: read.int('AGENT_PROMPT_MAX_CHARS', 32000, 100, 200000),
       messageMaxChars: read.int('MESSAGE_MAX_CHARS', 32000, 100, 1_000_000),
-      concurrentGenerationsPerUser: read.int('MAX_CONCURRENT_GENERATIONS', 3, 1, 100),
+      concurrentGenerationsPerUser: read.int('MAX_CONCURRENT_GENERATIONS', 3, 1, 10_000),
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),

@@ -307,6 +307,21 @@ export class LlmSimulator {
     return this.closing;
   }
 
+  /**
+   * Changes timings and reply length while running, for a benchmark driving a
+   * simulator in another process: `{ttft_ms?, inter_token_ms?, reply_words?}`.
+   */
+  private configure(body: Record<string, unknown>, res: ServerResponse): void {
+    if (typeof body.ttft_ms === 'number') this.ttftMs = body.ttft_ms;
+    if (typeof body.inter_token_ms === 'number') this.interTokenMs = body.inter_token_ms;
+    if (typeof body.reply_words === 'number') {
+      const words = body.reply_words;
+      this.reply = words > 0 ? () => Array.from({ length: words }, (_, i) => `w${i + 1}`).join(' ') : echoReply;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ ttft_ms: this.ttftMs, inter_token_ms: this.interTokenMs }));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://simulator').pathname.replace(/(.)\/+$/, '$1');
     const method = req.method ?? 'GET';
@@ -340,6 +355,7 @@ export class LlmSimulator {
     record.body = body;
 
     const route = `${method} ${path}`;
+    if (route === 'POST /sim/config' && isRecord(body)) return this.configure(body, res);
     const known = ['GET /v1/models', 'POST /v1/chat/completions', 'POST /v1/embeddings'];
     if (!known.includes(route)) {
       return sendError(res, 404, `Invalid URL (${method} ${path})`, 'invalid_request_error', 'not_found');

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../libs/config/src';
+import { buildDataSourceOptions, runMigrations } from '../libs/database/src';
+import type { LlmProvider } from '../libs/llm/src';
+import { EmbeddingService, Retriever, tsvectorSql, unaccent, VectorIndex } from '../libs/retrieval/src';
+import { percentile, round } from './lib/stats';
+
+const DIM = 256;
+const VOCABULARY = (
+  'budget congés sécurité réunion projet équipe client contrat facture rapport analyse stratégie formation recrutement salaire ' +
+  'télétravail badge bâtiment serveur réseau sauvegarde incident procédure audit conformité fournisseur achat livraison stock ' +
+  'budget vacation security meeting project team customer contract invoice report analysis strategy training hiring salary ' +
+  'remote badge building server network backup incident procedure audit compliance supplier purchase delivery inventory'
+).split(' ');
+
+function seeded(seed: number) {
+  let state = seed;
+  return () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+function vectorOf(text: string): number[] {
+  const digest = createHash('sha256').update(text).digest();
+  const random = seeded(digest.readUInt32LE(0));
+  const raw = Array.from({ length: DIM }, () => random() * 2 - 1);
+  const norm = Math.hypot(...raw);
+  return raw.map((value) => value / norm);
+}
+
+/** Local deterministic vectors: the bench measures search, not an embedding server. */
+const localProvider = { embed: async (texts: string[]) => texts.map(vectorOf) } as unknown as LlmProvider;
+
+async function dataSourceFor(dir: string): Promise<{ dataSource: DataSource; drop: () => Promise<void> }> {
+  const server = process.env.DATABASE_URL;
+  let url: string | undefined;
+  if (server) {
+    url = new URL(server).toString().replace(/\/[^/]*$/, `/foyergpt_bench_${process.pid}`);
+    const admin = new Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE foyergpt_bench_${process.pid}`);
+    await admin.end();
+  }
+  const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: url });
+  const dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
+  await runMigrations(dataSource, !url);
+  return {
+    dataSource,
+    drop: async () => {
+      await dataSource.destroy();
+      if (!server) return;
+      const admin = new Client({ connectionString: server });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS foyergpt_bench_${process.pid} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+async function seedChunks(dataSource: DataSource, count: number, withVectors: boolean, vectors: VectorIndex): Promise<number> {
+  await dataSource.query(`INSERT INTO users (email, trigramme, hashed_password) VALUES ('bench@example.org', 'BEN', 'x') ON CONFLICT DO NOTHING`);
+  const [{ id: userId }] = await dataSource.query(`SELECT id FROM users WHERE email = 'bench@example.org'`);
+  const [{ id: agentId }] = await dataSource.query(`INSERT INTO agents (name, owner_id, model) VALUES ('Bench', $1, 'm') RETURNING id`, [userId]);
+  const random = seeded(42);
+  const word = () => VOCABULARY[Math.floor(random() * VOCABULARY.length)];
+  for (let done = 0; done < count; done += 1000) {
+    const [{ id: documentId }] = await dataSource.query(
+      `INSERT INTO documents (filename, file_path, file_size, mime_type, entity_type, entity_id, uploader_id, status)
+       VALUES ('bench.txt', 'bench.txt', 1, 'text/plain', 'agent', $1, $2, 'ready') RETURNING id`,
+      [agentId, userId],
+    );
+    const texts = Array.from({ length: Math.min(1000, count - done) }, () => Array.from({ length: 60 }, word).join(' '));
+    const ids: { id: number }[] = await dataSource.query(
+      `INSERT INTO document_chunks (document_id, page, position, text, token_count, tsv, embedding, embedding_model, embedding_dim)
+       SELECT $1, 1, x.n, x.t, 80, ${tsvectorSql('x.u')}, x.e::real[], $5, $6
+       FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(t, u, e, n) RETURNING id`,
+      [documentId, texts, texts.map(unaccent), texts.map((t) => (withVectors ? `{${vectorOf(t).join(',')}}` : null)), withVectors ? 'bench-embed' : null, withVectors ? DIM : null],
+    );
+    if (withVectors) await vectors.store(ids.map(({ id }, i) => ({ chunkId: id, model: 'bench-embed', vector: vectorOf(texts[i]) })));
+  }
+  return agentId;
+}
+
+/** p50/p99 of hybrid retrieval over one agent's chunks, lexical only and with vectors. */
+export async function benchRetrieval(sizes: number[], vectorSizes: number[], queries: number) {
+  const results: Record<string, unknown>[] = [];
+  for (const [size, withVectors] of [...sizes.map((s) => [s, false] as const), ...vectorSizes.map((s) => [s, true] as const)]) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-retrieval-'));
+    const { dataSource, drop } = await dataSourceFor(dir);
+    try {
+      const config = loadConfig({ DATA_DIR: dir, EMBEDDING_PROVIDER: withVectors ? 'vllm' : 'none', EMBEDDING_MODEL: 'bench-embed' });
+      const vectors = new VectorIndex(dataSource);
+      await vectors.onModuleInit();
+      const embeddings = new EmbeddingService(config, null, withVectors ? localProvider : null);
+      const retriever = new Retriever(dataSource, embeddings, vectors);
+      const seedStart = performance.now();
+      const agentId = await seedChunks(dataSource, size, withVectors, vectors);
+      const seedSeconds = (performance.now() - seedStart) / 1000;
+      const random = seeded(7);
+      const times: number[] = [];
+      for (let i = 0; i < queries + 5; i++) {
+        const query = `${VOCABULARY[Math.floor(random() * VOCABULARY.length)]} ${VOCABULARY[Math.floor(random() * VOCABULARY.length)]} ?`;
+        const start = performance.now();
+        await retriever.searchDocuments({ agentId }, query, 6);
+        if (i >= 5) times.push(performance.now() - start); // the first queries warm caches
+      }
+      const result = {
+        chunks: size,
+        vectors: withVectors ? vectors.backend : 'none',
+        p50_ms: round(percentile(times, 50)),
+        p99_ms: round(percentile(times, 99)),
+        seed_s: round(seedSeconds),
+      };
+      console.log(`retrieval: ${JSON.stringify(result)}`);
+      results.push(result);
+    } finally {
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { benchIngestion } from './ingestion';
+import { ApiClient } from './lib/api-client';
+import { rssMb, startApi, startSimulator, startWorker } from './lib/processes';
+import { round } from './lib/stats';
+import { writeReport } from './report';
+import { benchRetrieval } from './retrieval';
+import { benchStreaming, connectSockets } from './streaming';
+import { benchThroughput } from './throughput';
+
+const quick = process.argv.includes('--quick');
+const ROOT = path.resolve(__dirname, '../..');
+const settings = quick
+  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30 }
+  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100 };
+const STREAM = { ttftMs: 200, interTokenMs: 10, words: 50 };
+
+async function simConfig(simUrl: string, config: object): Promise<void> {
+  await fetch(simUrl.replace(/\/v1$/, '/sim/config'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(config) });
+}
+
+/** Fills one chat with `count` messages through the API (answers from a zero-delay simulator). */
+async function fillChat(api: ApiClient, chatId: number, count: number): Promise<void> {
+  let sent = 0;
+  const worker = async () => {
+    while (sent < count / 2) {
+      sent++;
+      await api.call('POST', '/api/messages', { chat_id: chatId, content: `message ${sent}`, stream: false });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(path.join(tmpdir(), 'foyergpt-bench-'));
+  const sim = await startSimulator(STREAM.ttftMs, STREAM.interTokenMs);
+  const env = {
+    DATA_DIR: path.join(dir, 'data'),
+    UPLOAD_DIR: path.join(dir, 'uploads'),
+    APP_ENV: 'development',
+    API_URL: sim.url,
+    API_KEY: 'bench',
+    API_MODEL: 'sim-chat',
+    PIXTRAL_MODEL: 'sim-vision',
+    EMBEDDING_PROVIDER: 'none',
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
+    MAX_CONCURRENT_GENERATIONS: '2000',
+    LOGIN_RATE_LIMIT: '10000',
+  };
+  const api = await startApi(env);
+  const worker = process.env.DATABASE_URL && process.env.REDIS_URL ? startWorker(env) : undefined;
+  const pid = api.process.pid!;
+  try {
+    const client = new ApiClient(api.url);
+    await client.signUp('bench@example.org', 'BEN');
+    const agent = await client.call<{ id: number }>('POST', '/api/agents', { name: 'Bench', is_public: true });
+    for (let i = 0; i < 19; i++) await client.call('POST', '/api/agents', { name: `Agent ${i}`, is_public: true });
+    const chats: number[] = [];
+    for (let i = 0; i < Math.max(...settings.levels); i++) {
+      chats.push((await client.call<{ id: number }>('POST', '/api/chats', { agent_id: agent.id, title: `Stream ${i}` })).id);
+    }
+    const bigChat = (await client.call<{ id: number }>('POST', '/api/chats', { agent_id: agent.id, title: 'Big' })).id;
+    await simConfig(sim.url, { ttft_ms: 0, inter_token_ms: 0, reply_words: 5 });
+    await fillChat(client, bigChat, settings.bigChatMessages);
+    await simConfig(sim.url, { ttft_ms: STREAM.ttftMs, inter_token_ms: STREAM.interTokenMs, reply_words: STREAM.words });
+
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idle = rssMb(pid);
+    const sockets = await connectSockets(client, settings.idleSockets);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const withSockets = rssMb(pid);
+    sockets.forEach((socket) => socket.close());
+
+    const streaming = await benchStreaming(client, sim.url, pid, chats, settings.levels);
+    const throughput = await benchThroughput(client, agent.id, bigChat, settings.seconds, settings.connections);
+    const ingestion = await benchIngestion(settings.textPages, settings.ocrPages);
+    const retrieval = await benchRetrieval(settings.retrieval, settings.retrievalVectors, settings.queries);
+
+    const results = {
+      name: quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+      duration_s: round((Date.now() - started) / 1000),
+      machine: { cpus: availableParallelism(), cpu_model: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30), node: process.version },
+      setup: {
+        database: process.env.DATABASE_URL ? 'postgresql' : 'embedded (PGlite)',
+        redis: process.env.REDIS_URL ? 'redis' : 'in memory',
+        simulator: STREAM,
+        settings,
+      },
+      streaming,
+      throughput,
+      ingestion,
+      retrieval,
+      memory: {
+        idle_mb: round(idle),
+        idle_sockets: settings.idleSockets,
+        with_idle_sockets_mb: round(withSockets),
+        during_max_streams_mb: streaming.rss_during_max_streams_mb,
+      },
+    };
+    mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'bench', 'results', `${results.name}.json`), JSON.stringify(results, null, 2));
+    writeReport(path.join(ROOT, 'BENCHMARKS.md'), results);
+    console.log(`Report written to BENCHMARKS.md and bench/results/${results.name}.json in ${results.duration_s} s`);
+  } finally {
+    await worker?.stop();
+    await api.stop();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
