@@ -28,6 +28,8 @@ import { pageMessages } from './message-page';
 import { MessageResponse, presentMessage } from './message.presenter';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+// More messages than any context window holds.
+const HISTORY_LIMIT = 400;
 
 @Injectable()
 export class MessagesService implements OnApplicationBootstrap {
@@ -64,9 +66,7 @@ export class MessagesService implements OnApplicationBootstrap {
     const resolved = this.resolve(chat.agent!.model, images.length > 0);
     await this.admit(user);
 
-    const history = await this.dataSource
-      .getRepository(Message)
-      .find({ where: { chat_id: chat.id }, order: { id: 'ASC' } });
+    const history = await this.recentHistory(chat.id);
     const context = await this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
     const { userMessage, assistantMessage } = await this.dataSource.transaction(async (manager) => {
       const userMessage = await manager.save(manager.create(Message, { chat_id: chat.id, role: 'user', content: body.content, status: 'complete' }));
@@ -98,9 +98,7 @@ export class MessagesService implements OnApplicationBootstrap {
     const chat = await this.writableChat(user, question.chat_id);
     const resolved = this.resolve(chat.agent!.model, false);
     await this.admit(user);
-    const history = await this.dataSource
-      .getRepository(Message)
-      .find({ where: { chat_id: chat.id, id: LessThan(question.id) }, order: { id: 'ASC' } });
+    const history = await this.recentHistory(chat.id, question.id);
     const context = await this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
     const messages = this.dataSource.getRepository(Message);
     const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved, context)));
@@ -152,6 +150,20 @@ export class MessagesService implements OnApplicationBootstrap {
       if (error instanceof LlmNotConfiguredError) throw new ServiceUnavailableError(error.message);
       throw error;
     }
+  }
+
+  /**
+   * The latest messages before `beforeId`, oldest first. Bounded: the prompt
+   * keeps only what fits the context window anyway, and loading (and counting
+   * tokens of) a long chat's whole history made every send slower than the last.
+   */
+  private async recentHistory(chatId: number, beforeId?: number): Promise<Message[]> {
+    const newestFirst = await this.dataSource.getRepository(Message).find({
+      where: { chat_id: chatId, ...(beforeId ? { id: LessThan(beforeId) } : {}) },
+      order: { id: 'DESC' },
+      take: HISTORY_LIMIT,
+    });
+    return newestFirst.reverse();
   }
 
   /** Rate limit and concurrency cap, checked before anything is stored. */
