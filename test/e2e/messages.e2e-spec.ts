@@ -100,9 +100,18 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
     });
     const row = await final(sent.body.assistant_message.id);
     expect(row).toMatchObject({ status: 'complete', content: `Echo: ${words(20)}` });
-    // With nothing in flight, the stream gives the latest answer and closes.
+    // With nothing in flight, the stream replays the latest answer as it was
+    // streamed (a client a moment too late misses nothing), then closes.
     const after = await readSse(`${c.t.url}/api/messages/stream/${chatId}`, { headers: { Authorization: user.auth.Authorization } });
-    expect(after.events.map((e) => e.event)).toEqual(['done']);
+    const replayed = tokens(after.events);
+    expect(replayed.map((t) => t.seq)).toEqual(replayed.map((_t, i) => i + 1));
+    expect(replayed.map((t) => t.delta).join('')).toBe(row.content);
+    expect(after.events.at(-1)?.event).toBe('done');
+    // Last-Event-ID resumes an ended answer too: only what came after it.
+    const resumed = await readSse(`${c.t.url}/api/messages/stream/${chatId}`, {
+      headers: { Authorization: user.auth.Authorization, 'Last-Event-ID': `${row.id}:${replayed.length}` },
+    });
+    expect(resumed.events.map((e) => e.event)).toEqual(['done']);
   });
 
   it('stops an answer, keeping the partial text, and aborts the upstream request', async () => {

@@ -5,7 +5,13 @@ import { createScheduler, createWorker, Scheduler } from 'tesseract.js';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 
-const LANGUAGES = ['fra', 'eng'];
+export const OCR_LANGUAGES = ['fra', 'eng'];
+
+/** The model of a language (LSTM, best_int), gzipped, as its @tesseract.js-data package ships it. */
+export function ocrModelFile(language: string): string {
+  const pkg = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
+  return path.join(pkg, '4.0.0_best_int', `${language}.traineddata.gz`);
+}
 
 /**
  * The language data ships in @tesseract.js-data/* npm packages; tesseract.js
@@ -15,11 +21,9 @@ const LANGUAGES = ['fra', 'eng'];
 function prepareLanguageData(dataDir: string): string {
   const dir = path.join(dataDir, 'tessdata');
   fs.mkdirSync(dir, { recursive: true });
-  for (const language of LANGUAGES) {
+  for (const language of OCR_LANGUAGES) {
     const target = path.join(dir, `${language}.traineddata.gz`);
-    if (fs.existsSync(target)) continue;
-    const pkg = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
-    fs.copyFileSync(path.join(pkg, '4.0.0_best_int', `${language}.traineddata.gz`), target);
+    if (!fs.existsSync(target)) fs.copyFileSync(ocrModelFile(language), target);
   }
   return dir;
 }
@@ -53,10 +57,10 @@ export class OcrPool implements OnModuleDestroy {
       const scheduler = createScheduler();
       const count = this.config.documents.ocrWorkers;
       const workers = await Promise.all(
-        Array.from({ length: count }, () => createWorker(LANGUAGES, 1, { langPath, cacheMethod: 'none', gzip: true })),
+        Array.from({ length: count }, () => createWorker(OCR_LANGUAGES, 1, { langPath, cacheMethod: 'none', gzip: true })),
       );
       for (const worker of workers) scheduler.addWorker(worker);
-      this.logger.log(`OCR ready with ${count} workers (${LANGUAGES.join(', ')})`);
+      this.logger.log(`OCR ready with ${count} workers (${OCR_LANGUAGES.join(', ')})`);
       return scheduler;
     })();
     return this.scheduler;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -24,8 +24,9 @@ export class AgentsController {
 
   @Get()
   @ApiOkResponse({ type: [AgentResponse], description: 'Public agents (cached for 300 s, refreshed on any change).' })
-  listPublic(): Promise<AgentResponse[]> {
-    return this.agents.listPublic();
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  listPublic(): Promise<string> {
+    return this.agents.listPublicJson();
   }
 
   @Get('my')

@@ -1,9 +1,5 @@
-import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG } from '../../../../libs/config/src';
-import type { AppConfig } from '../../../../libs/config/src';
 import { Session, User } from '../../../../libs/database/src';
 import { AdminController } from '../admin/admin.controller';
 import { AdminService } from '../admin/admin.service';
@@ -15,24 +11,16 @@ import { UsersService } from '../users/users.service';
 import { AccessTokens } from './access-tokens';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
 
-/** Sign-up, sign-in, sessions and user administration; exports what guards need. */
+/**
+ * Sign-up, sign-in, sessions and user administration. Global because every
+ * feature module's guarded routes need AccessTokens.
+ */
+@Global()
 @Module({
-  imports: [
-    PassportModule,
-    TypeOrmModule.forFeature([User, Session]),
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.auth.jwtSecret,
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
-  ],
+  imports: [TypeOrmModule.forFeature([User, Session])],
   controllers: [AuthController, SessionsController, AdminController],
-  providers: [AccessTokens, AuthService, SessionsService, SessionRevocations, UsersService, AdminService, AdminBootstrap, JwtStrategy],
+  providers: [AccessTokens, AuthService, SessionsService, SessionRevocations, UsersService, AdminService, AdminBootstrap],
   exports: [AccessTokens, SessionsService, SessionRevocations, UsersService],
 })
 export class AuthModule {}

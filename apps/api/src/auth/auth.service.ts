@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { ForbiddenError, RateLimiter, UnauthorizedError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
@@ -8,6 +7,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { hashPassword, verifyPassword } from '../users/password';
 import { presentUser, UserResponse } from '../users/user.presenter';
 import { UsersService } from '../users/users.service';
+import { AccessTokens } from './access-tokens';
 import type { ChangePasswordDto, LoginDto, RegisterDto, TokenResponse, UpdateMeDto } from './dto/auth.dto';
 
 export interface ClientInfo {
@@ -25,7 +25,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokens,
     private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -79,7 +79,7 @@ export class AuthService {
   private async issueToken(user: User, client: ClientInfo): Promise<TokenResponse> {
     const session = await this.sessions.create(user.id, client.userAgent, client.ip);
     const expiresIn = this.config.auth.jwtExpiresInSeconds;
-    const access_token = await this.jwt.signAsync({ sub: String(user.id), sid: session.id }, { expiresIn });
+    const access_token = this.tokens.issue(user.id, session.id, expiresIn);
     return { access_token, token_type: 'bearer', expires_in: expiresIn, user: presentUser(user) };
   }
 }

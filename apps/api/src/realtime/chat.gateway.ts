@@ -8,7 +8,7 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { AppValidationPipe, UnauthorizedError } from '../../../../libs/common/src';
 import { DOCUMENT_STATUS, LocalDocumentStatus } from '../../../../libs/documents/src';
 import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
@@ -18,9 +18,12 @@ import { SendMessageDto } from '../messages/dto/message.dto';
 import { AnswerStreamService } from '../messages/generation/answer-stream.service';
 import { ChatEventHub } from '../messages/generation/chat-event-hub';
 import type { ChatEvent } from '../messages/generation/chat-event-hub';
+import { GENERATION_EVENTS } from '../messages/generation/generation-events';
+import type { GenerationEvent, GenerationEvents } from '../messages/generation/generation-events';
 import { MessagesService } from '../messages/messages.service';
 import { SessionRevocations } from '../sessions/session-revocations';
 import { AuthUser, SessionsService } from '../sessions/sessions.service';
+import { ChatFeeds } from './chat-feeds';
 import { acknowledge, booleanField, idField, optionalSeq } from './socket-payloads';
 import { toSocketEvent } from './socket-events';
 
@@ -36,6 +39,7 @@ interface SocketData {
 type ChatSocket = Socket & { data: SocketData };
 
 const chatRoom = (chatId: number) => `chat_${chatId}`;
+const chatOfRoom = (room: string) => (/^chat_(\d+)$/.exec(room) ? Number(room.slice(5)) : undefined);
 const userRoom = (userId: number) => `user_${userId}`;
 const sessionRoom = (sessionId: string) => `session_${sessionId}`;
 
@@ -59,8 +63,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
   private readonly validation = new AppValidationPipe();
   private sweep?: NodeJS.Timeout;
 
+  private feeds!: ChatFeeds;
+
   @WebSocketServer()
-  private server!: Namespace;
+  private server!: Server;
 
   constructor(
     private readonly tokens: AccessTokens,
@@ -71,9 +77,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     private readonly answers: AnswerStreamService,
     private readonly hub: ChatEventHub,
     @Inject(DOCUMENT_STATUS) private readonly documentStatus: DocumentStatusPublisher,
+    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
   ) {}
 
-  afterInit(server: Namespace): void {
+  afterInit(server: Server): void {
     server.use((socket, next) => {
       const token = tokenOf(socket);
       if (!token) return next(new Error('Authentication required: send the access token in auth.token'));
@@ -87,6 +94,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       );
     });
     this.hub.listen((event) => this.relay(event));
+    this.followAnswers(server);
     // With Redis, document progress reaches sockets through the adapter's channel directly.
     if (this.documentStatus instanceof LocalDocumentStatus) {
       this.documentStatus.listen((userId, event) => server.to(userRoom(userId)).emit('document_status', event));
@@ -114,6 +122,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     return this.ack(async () => {
       const chat = await this.chats.findOwn(socket.data.user, idField(payload, 'chat_id'));
       await socket.join(chatRoom(chat.id));
+      await this.feeds.ready(chat.id);
       return { chat_id: chat.id };
     });
   }
@@ -170,6 +179,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       const afterSeq = optionalSeq(payload, 'after_seq');
       const chat = await this.chats.findOwn(socket.data.user, chatId);
       await socket.join(chatRoom(chat.id));
+      await this.feeds.ready(chat.id);
       const replay = await this.answers.replay(chat.id, afterSeq);
       for (const event of replay.events) {
         const out = toSocketEvent(event);
@@ -179,9 +189,27 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     });
   }
 
+  /** New messages, from this instance to the room on every instance (through the adapter). */
   private relay(event: ChatEvent): void {
     const out = toSocketEvent(event);
     if (out) this.server.to(chatRoom(event.chat_id)).emit(out.name, out.payload);
+  }
+
+  /** Answers reach each instance through the chat's feed; each relays them to its own sockets. */
+  private followAnswers(server: Server): void {
+    this.feeds = new ChatFeeds(this.events, (event: GenerationEvent) => {
+      const out = toSocketEvent(event);
+      if (out) this.server.local.to(chatRoom(event.chat_id)).emit(out.name, out.payload);
+    });
+    const rooms = server.sockets.adapter;
+    rooms.on('create-room', (room: string) => {
+      const chatId = chatOfRoom(room);
+      if (chatId !== undefined) this.feeds.start(chatId);
+    });
+    rooms.on('delete-room', (room: string) => {
+      const chatId = chatOfRoom(room);
+      if (chatId !== undefined) this.feeds.stop(chatId);
+    });
   }
 
   private async dropEndedSessions(): Promise<void> {

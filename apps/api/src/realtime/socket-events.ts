@@ -1,7 +1,8 @@
 import type { ChatEvent } from '../messages/generation/chat-event-hub';
+import type { GenerationEvent } from '../messages/generation/generation-events';
 
 /** Chat events as sockets receive them (documented in the README's socket section). */
-export function toSocketEvent(event: ChatEvent): { name: string; payload: object } | undefined {
+export function toSocketEvent(event: ChatEvent | GenerationEvent): { name: string; payload: object } | undefined {
   switch (event.type) {
     case 'created':
       return {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { ExtractionError } from '../extraction.errors';
 import type { ExtractedPage, ExtractionContext } from '../extract-document';
 
@@ -67,6 +67,7 @@ export async function extractPdf(buffer: Buffer, context: ExtractionContext): Pr
   }
 }
 
+/** The page as 8-bit greyscale PGM, which Tesseract would otherwise compute itself from a PNG it must first decode. */
 async function renderPage(page: PdfPage, maxPixels: number): Promise<Buffer> {
   const base = page.getViewport({ scale: 1 });
   const scale = Math.min(OCR_SCALE, Math.sqrt(maxPixels / (base.width * base.height)));
@@ -81,5 +82,17 @@ async function renderPage(page: PdfPage, maxPixels: number): Promise<Buffer> {
     canvas: canvas as unknown as RenderParameters['canvas'],
     viewport,
   }).promise;
-  return canvas.encode('png');
+  return greyscalePgm(canvas);
+}
+
+/** Leptonica's luminance weights; the canvas is opaque, so its premultiplied RGBA is plain RGBA. */
+function greyscalePgm(canvas: Canvas): Buffer {
+  const rgba = canvas.data();
+  const header = Buffer.from(`P5\n${canvas.width} ${canvas.height}\n255\n`, 'ascii');
+  const pgm = Buffer.allocUnsafe(header.length + rgba.length / 4);
+  header.copy(pgm);
+  for (let i = 0, j = header.length; i < rgba.length; i += 4, j++) {
+    pgm[j] = (rgba[i] * 0.3 + rgba[i + 1] * 0.5 + rgba[i + 2] * 0.2 + 0.5) | 0;
+  }
+  return pgm;
 }

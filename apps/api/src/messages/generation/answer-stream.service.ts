@@ -38,7 +38,8 @@ function format(event: GenerationEvent): string {
 /**
  * Server-Sent Events for a chat's answer: the in-flight answer is replayed
  * (from the start or after Last-Event-ID) and then followed live, with no gap
- * and no duplicate; with nothing in flight, the latest answer's `done`.
+ * and no duplicate; with nothing in flight, the latest answer as logged
+ * (tokens, then `done`) or, once its log has expired, its `done`.
  */
 @Injectable()
 export class AnswerStreamService {
@@ -55,7 +56,7 @@ export class AnswerStreamService {
   async replay(chatId: number, afterSeq: number): Promise<{ messageId: number | null; events: GenerationEvent[] }> {
     const latest = await this.latestAnswer(chatId);
     if (!latest) return { messageId: null, events: [] };
-    if (latest.status !== 'streaming') return { messageId: latest.id, events: [finalEvent(latest)] };
+    if (latest.status !== 'streaming') return { messageId: latest.id, events: await this.endedAnswer(latest, afterSeq) };
     const events = await this.events.history(latest.id, afterSeq);
     return { messageId: latest.id, events };
   }
@@ -73,14 +74,14 @@ export class AnswerStreamService {
     });
     response.flushHeaders();
 
+    const resume = parseLastEventId(lastEventId);
+    let lastSeq = resume.messageId === undefined || resume.messageId === latest?.id ? resume.seq : 0;
     if (!latest || latest.status !== 'streaming') {
-      if (latest) response.write(format(finalEvent(latest)));
+      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) response.write(format(event));
       response.end();
       return;
     }
 
-    const resume = parseLastEventId(lastEventId);
-    let lastSeq = resume.messageId === undefined || resume.messageId === latest.id ? resume.seq : 0;
     let finished = false;
     let live: GenerationEvent[] | null = [];
 
@@ -107,6 +108,16 @@ export class AnswerStreamService {
     live = null;
     for (const event of held) write(event);
     if (!finished) await this.endIfAlreadyOver(latest.id, write);
+  }
+
+  /**
+   * An answer that has ended: its logged events while the log lasts, so a
+   * client that connects a moment too late still gets every token, exactly
+   * as if it had been on time; after that, only its final event.
+   */
+  private async endedAnswer(message: Message, afterSeq: number): Promise<GenerationEvent[]> {
+    const logged = await this.events.history(message.id, afterSeq);
+    return logged.some((event) => event.type !== 'token') ? logged : [finalEvent(message)];
   }
 
   /** The answer may have ended before we subscribed and its log expired: send what is stored. */

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { MessageResponse } from '../message.presenter';
-import type { GenerationEvent } from './generation-events';
 
-export type ChatEvent =
-  | GenerationEvent
-  | { type: 'created'; chat_id: number; user_message?: MessageResponse; assistant_message: MessageResponse };
+/** New messages; answers themselves go through the generation feed (GenerationEvents). */
+export type ChatEvent = { type: 'created'; chat_id: number; user_message?: MessageResponse; assistant_message: MessageResponse };
 
 type Listener = (event: ChatEvent) => void;
 

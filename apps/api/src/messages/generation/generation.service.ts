@@ -10,7 +10,6 @@ import type { JobQueue } from '../../../../../libs/jobs/src';
 import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
 import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
 import { presentMessage } from '../message.presenter';
-import { ChatEventHub } from './chat-event-hub';
 import { GENERATION_EVENTS } from './generation-events';
 import type { GenerationEvent } from './generation-events';
 import type { GenerationEvents } from './generation-events';
@@ -60,7 +59,6 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly hub: ChatEventHub,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -250,9 +248,8 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     return message;
   }
 
-  /** To the event log and feeds (SSE, resume) and to this instance's live listeners (sockets). */
-  private async announce(event: GenerationEvent): Promise<void> {
-    this.hub.emit(event);
-    await this.events.publish(event);
+  /** To the answer's log (replay, resume) and its chat's feed (SSE and sockets, on every instance). */
+  private announce(event: GenerationEvent): Promise<void> {
+    return this.events.publish(event);
   }
 }

@@ -2,16 +2,25 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { EVENT_LOG_TTL_SECONDS, GenerationEvent, GenerationEvents, Unsubscribe } from './generation-events';
 
+interface Pending {
+  event: GenerationEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Redis: each message's events in a list (replay, resume on any instance) and
- * published on the chat's channel (live). One subscriber connection per
- * instance serves every listener.
+ * published on the chat's channel (live), as a JSON array of events. One
+ * subscriber connection per instance serves every listener.
  */
 export class RedisGenerationEvents implements GenerationEvents {
   private readonly logger = new Logger('RedisGenerationEvents');
   private readonly listeners = new Map<string, Set<(event: GenerationEvent) => void>>();
+  private readonly subscribed = new Map<string, Promise<void>>();
   private readonly stopListeners: ((messageId: number) => void)[] = [];
   private readonly stopChannel: string;
+  private queue: Pending[] = [];
+  private flushing = false;
 
   constructor(
     private readonly redis: Redis,
@@ -22,15 +31,17 @@ export class RedisGenerationEvents implements GenerationEvents {
     subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
   }
 
-  async publish(event: GenerationEvent): Promise<void> {
-    const payload = JSON.stringify(event);
-    const log = this.logKey(event.message_id);
-    await this.redis
-      .multi()
-      .rpush(log, payload)
-      .expire(log, EVENT_LOG_TTL_SECONDS)
-      .publish(this.chatChannel(event.chat_id), payload)
-      .exec();
+  /**
+   * Queued and written in batches: while one batch is in flight, the next one
+   * fills. Each event still has its own log entry and reaches listeners as
+   * itself, but hundreds of concurrent answers share each Redis round trip
+   * instead of paying one per token.
+   */
+  publish(event: GenerationEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
   }
 
   async history(messageId: number, afterSeq: number): Promise<GenerationEvent[]> {
@@ -45,14 +56,17 @@ export class RedisGenerationEvents implements GenerationEvents {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      await this.subscriber.subscribe(channel);
+      this.subscribed.set(channel, this.subscriber.subscribe(channel).then(() => undefined));
     }
     set.add(listener);
+    // Every caller, not only the first, returns once the channel is live.
+    await this.subscribed.get(channel);
     return async () => {
       const current = this.listeners.get(channel);
       current?.delete(listener);
       if (current && current.size === 0) {
         this.listeners.delete(channel);
+        this.subscribed.delete(channel);
         await this.subscriber.unsubscribe(channel).catch(() => undefined);
       }
     };
@@ -75,11 +89,37 @@ export class RedisGenerationEvents implements GenerationEvents {
       }
       const listeners = this.listeners.get(channel);
       if (!listeners) return;
-      const event = JSON.parse(payload) as GenerationEvent;
-      for (const listener of listeners) listener(event);
+      for (const event of JSON.parse(payload) as GenerationEvent[]) {
+        for (const listener of listeners) listener(event);
+      }
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'Dropped an unreadable generation event');
     }
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const logs = new Map<string, string[]>();
+      const channels = new Map<string, string[]>();
+      for (const { event } of batch) {
+        const payload = JSON.stringify(event);
+        append(logs, this.logKey(event.message_id), payload);
+        append(channels, this.chatChannel(event.chat_id), payload);
+      }
+      const transaction = this.redis.multi();
+      for (const [key, payloads] of logs) transaction.rpush(key, ...payloads).expire(key, EVENT_LOG_TTL_SECONDS);
+      for (const [channel, payloads] of channels) transaction.publish(channel, `[${payloads.join(',')}]`);
+      try {
+        await transaction.exec();
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.flushing = false;
   }
 
   private logKey(messageId: number): string {
@@ -89,4 +129,10 @@ export class RedisGenerationEvents implements GenerationEvents {
   private chatChannel(chatId: number): string {
     return `${this.prefix}gen:chat:${chatId}`;
   }
+}
+
+function append(groups: Map<string, string[]>, key: string, value: string): void {
+  const group = groups.get(key);
+  if (group) group.push(value);
+  else groups.set(key, [value]);
 }
