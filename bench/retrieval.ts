@@ -12,12 +12,17 @@ import { EmbeddingService, Retriever, tsvectorSql, unaccent, VectorIndex } from 
 import { percentile, round } from './lib/stats';
 
 const DIM = 256;
-const VOCABULARY = (
+// The most frequent words of the corpus: the domain's, in French and English.
+const DOMAIN_WORDS = [...new Set((
   'budget congés sécurité réunion projet équipe client contrat facture rapport analyse stratégie formation recrutement salaire ' +
   'télétravail badge bâtiment serveur réseau sauvegarde incident procédure audit conformité fournisseur achat livraison stock ' +
   'budget vacation security meeting project team customer contract invoice report analysis strategy training hiring salary ' +
   'remote badge building server network backup incident procedure audit compliance supplier purchase delivery inventory'
-).split(' ');
+).split(' '))];
+const VOCABULARY_SIZE = 4000;
+const CHUNK_WORDS = 60;
+// The adversarial queries pair these most frequent words: each is in 3/4 or more of the chunks.
+const COMMON_WORDS = 5;
 
 function seeded(seed: number) {
   let state = seed;
@@ -34,6 +39,49 @@ function vectorOf(text: string): number[] {
 
 /** Local deterministic vectors: the bench measures search, not an embedding server. */
 const localProvider = { embed: async (texts: string[]) => texts.map(vectorOf) } as unknown as LlmProvider;
+
+/** The domain words, then made-up ones (three syllables), in a fixed order: most frequent first. */
+const VOCABULARY = (() => {
+  const syllables = 'ba ke lo mi nu ra so ti vu zo pa de gi fo lu ne ri sa to ve'.split(' ');
+  const random = seeded(3);
+  const words = new Set(DOMAIN_WORDS);
+  while (words.size < VOCABULARY_SIZE) words.add(Array.from({ length: 3 }, () => syllables[Math.floor(random() * syllables.length)]).join(''));
+  return [...words];
+})();
+
+/** Draws words with Zipf's law (frequency ∝ 1/rank), as in natural text. */
+function zipf(words: string[], random: () => number): () => string {
+  const cumulative: number[] = [];
+  words.forEach((_, rank) => cumulative.push((cumulative[rank - 1] ?? 0) + 1 / (rank + 1)));
+  const total = cumulative[cumulative.length - 1];
+  return () => {
+    const target = random() * total;
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cumulative[middle] < target) low = middle + 1;
+      else high = middle;
+    }
+    return words[low];
+  };
+}
+
+/** A user's question about one chunk: 2 or 3 of its distinct words. */
+function typicalQuery(text: string, random: () => number): string {
+  const words = [...new Set(text.split(' '))];
+  const picked = new Set<string>();
+  const count = 2 + Math.floor(random() * 2);
+  while (picked.size < Math.min(count, words.length)) picked.add(words[Math.floor(random() * words.length)]);
+  return `${[...picked].join(' ')} ?`;
+}
+
+/** The worst case for full-text ranking: two words that nearly every chunk holds. */
+function commonWordsQuery(random: () => number): string {
+  const first = Math.floor(random() * COMMON_WORDS);
+  const second = (first + 1 + Math.floor(random() * (COMMON_WORDS - 1))) % COMMON_WORDS;
+  return `${VOCABULARY[first]} ${VOCABULARY[second]} ?`;
+}
 
 async function dataSourceFor(dir: string): Promise<{ dataSource: DataSource; drop: () => Promise<void> }> {
   const server = process.env.DATABASE_URL;
@@ -61,19 +109,24 @@ async function dataSourceFor(dir: string): Promise<{ dataSource: DataSource; dro
   };
 }
 
-async function seedChunks(dataSource: DataSource, count: number, withVectors: boolean, vectors: VectorIndex): Promise<number> {
+/** Seeds `count` chunks of Zipf text in one agent's documents; returns the agent and `samples` chunk texts to ask about. */
+async function seedChunks(dataSource: DataSource, count: number, withVectors: boolean, vectors: VectorIndex, samples: number) {
   await dataSource.query(`INSERT INTO users (email, trigramme, hashed_password) VALUES ('bench@example.org', 'BEN', 'x') ON CONFLICT DO NOTHING`);
   const [{ id: userId }] = await dataSource.query(`SELECT id FROM users WHERE email = 'bench@example.org'`);
   const [{ id: agentId }] = await dataSource.query(`INSERT INTO agents (name, owner_id, model) VALUES ('Bench', $1, 'm') RETURNING id`, [userId]);
   const random = seeded(42);
-  const word = () => VOCABULARY[Math.floor(random() * VOCABULARY.length)];
+  const word = zipf(VOCABULARY, random);
+  // Chunks spread over the whole corpus, to ask about.
+  const sampleAt = new Set(Array.from({ length: samples }, (_, k) => Math.floor((k * count) / samples)));
+  const sampled: string[] = [];
   for (let done = 0; done < count; done += 1000) {
     const [{ id: documentId }] = await dataSource.query(
       `INSERT INTO documents (filename, file_path, file_size, mime_type, entity_type, entity_id, uploader_id, status)
        VALUES ('bench.txt', 'bench.txt', 1, 'text/plain', 'agent', $1, $2, 'ready') RETURNING id`,
       [agentId, userId],
     );
-    const texts = Array.from({ length: Math.min(1000, count - done) }, () => Array.from({ length: 60 }, word).join(' '));
+    const texts = Array.from({ length: Math.min(1000, count - done) }, () => Array.from({ length: CHUNK_WORDS }, word).join(' '));
+    for (const [i, text] of texts.entries()) if (sampleAt.has(done + i)) sampled.push(text);
     const ids: { id: number }[] = await dataSource.query(
       `INSERT INTO document_chunks (document_id, page, position, text, token_count, tsv, embedding, embedding_model, embedding_dim)
        SELECT $1, 1, x.n, x.t, 80, ${tsvectorSql('x.u')}, x.e::real[], $5, $6
@@ -82,10 +135,27 @@ async function seedChunks(dataSource: DataSource, count: number, withVectors: bo
     );
     if (withVectors) await vectors.store(ids.map(({ id }, i) => ({ chunkId: id, model: 'bench-embed', vector: vectorOf(texts[i]) })));
   }
-  return agentId;
+  // Statistics, as autovacuum gathers within a minute of a bulk load: without them the planner guesses.
+  await dataSource.query('ANALYZE');
+  return { agentId, samples: sampled };
 }
 
-/** p50/p99 of hybrid retrieval over one agent's chunks, lexical only and with vectors. */
+/** p50/p99 of `queries` searches (after 5 that warm caches), in milliseconds. */
+async function timeSearches(retriever: Retriever, agentId: number, queries: string[]) {
+  const times: number[] = [];
+  for (const [i, query] of queries.entries()) {
+    const start = performance.now();
+    await retriever.searchDocuments({ agentId }, query, 6);
+    if (i >= 5) times.push(performance.now() - start);
+  }
+  return { p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)) };
+}
+
+/**
+ * p50/p99 of hybrid retrieval over one agent's chunks of Zipf text (4,000
+ * words), lexical only and with vectors: typical questions (a few words of
+ * one chunk) and, lexical only, the worst case of the most common words.
+ */
 export async function benchRetrieval(sizes: number[], vectorSizes: number[], queries: number) {
   const results: Record<string, unknown>[] = [];
   for (const [size, withVectors] of [...sizes.map((s) => [s, false] as const), ...vectorSizes.map((s) => [s, true] as const)]) {
@@ -98,25 +168,16 @@ export async function benchRetrieval(sizes: number[], vectorSizes: number[], que
       const embeddings = new EmbeddingService(config, null, withVectors ? localProvider : null);
       const retriever = new Retriever(dataSource, embeddings, vectors);
       const seedStart = performance.now();
-      const agentId = await seedChunks(dataSource, size, withVectors, vectors);
-      const seedSeconds = (performance.now() - seedStart) / 1000;
+      const { agentId, samples } = await seedChunks(dataSource, size, withVectors, vectors, queries + 5);
+      const seedSeconds = round((performance.now() - seedStart) / 1000);
       const random = seeded(7);
-      const times: number[] = [];
-      for (let i = 0; i < queries + 5; i++) {
-        const query = `${VOCABULARY[Math.floor(random() * VOCABULARY.length)]} ${VOCABULARY[Math.floor(random() * VOCABULARY.length)]} ?`;
-        const start = performance.now();
-        await retriever.searchDocuments({ agentId }, query, 6);
-        if (i >= 5) times.push(performance.now() - start); // the first queries warm caches
+      const kinds = { typical: samples.map((text) => typicalQuery(text, random)), 'common words': samples.map(() => commonWordsQuery(random)) };
+      for (const [kind, list] of Object.entries(kinds)) {
+        if (withVectors && kind !== 'typical') continue;
+        const result = { chunks: size, vectors: withVectors ? vectors.backend : 'none', queries: kind, ...(await timeSearches(retriever, agentId, list)), seed_s: seedSeconds };
+        console.log(`retrieval: ${JSON.stringify(result)}`);
+        results.push(result);
       }
-      const result = {
-        chunks: size,
-        vectors: withVectors ? vectors.backend : 'none',
-        p50_ms: round(percentile(times, 50)),
-        p99_ms: round(percentile(times, 99)),
-        seed_s: round(seedSeconds),
-      };
-      console.log(`retrieval: ${JSON.stringify(result)}`);
-      results.push(result);
     } finally {
       await drop();
       rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { benchIngestion } from './ingestion';
 import { ApiClient } from './lib/api-client';
 import { rssMb, startApi, startSimulator, startWorker } from './lib/processes';
 import { round } from './lib/stats';
+import { deleteRedisKeys } from '../test/support/test-app';
 import { writeReport } from './report';
 import { benchRetrieval } from './retrieval';
 import { benchStreaming, connectSockets } from './streaming';
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
     MAX_CONCURRENT_GENERATIONS: '2000',
     LOGIN_RATE_LIMIT: '10000',
+    // A run of its own in a shared Redis: a fresh database restarts message ids,
+    // and an earlier run's answer logs under the same ids would be replayed.
+    REDIS_KEY_PREFIX: `foyergpt-bench:${process.pid}:`,
   };
   const api = await startApi(env);
   const worker = process.env.DATABASE_URL && process.env.REDIS_URL ? startWorker(env) : undefined;
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
     const withSockets = rssMb(pid);
     sockets.forEach((socket) => socket.close());
 
-    const streaming = await benchStreaming(client, sim.url, pid, chats, settings.levels);
+    const streaming = await benchStreaming(client, sim.url, { api: pid, simulator: sim.process.pid! }, chats, settings.levels, STREAM.ttftMs + STREAM.words * STREAM.interTokenMs);
     const throughput = await benchThroughput(client, agent.id, bigChat, settings.seconds, settings.connections);
     const ingestion = await benchIngestion(settings.textPages, settings.ocrPages);
     const retrieval = await benchRetrieval(settings.retrieval, settings.retrievalVectors, settings.queries);
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     await worker?.stop();
     await api.stop();
     await sim.stop();
+    await deleteRedisKeys(process.env.REDIS_URL, env.REDIS_KEY_PREFIX);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import { ApiClient } from './lib/api-client';
-import { rssMb } from './lib/processes';
-import { mean, percentile, round } from './lib/stats';
+import { cpuMs, rssMb } from './lib/processes';
+import { percentile, round } from './lib/stats';
 
 interface Run {
   ttftMs: number;
@@ -13,7 +13,7 @@ interface Run {
 
 export interface StreamingLevel {
   concurrency: number;
-  direct: { ttft_p50: number | null; ttft_p99: number | null; tokens_per_s: number | null };
+  direct: { ttft_p50: number | null; ttft_p99: number | null; tokens_per_s: number | null; cpu: CpuUse };
   sse: LevelResult;
   socket: LevelResult;
 }
@@ -23,27 +23,78 @@ interface LevelResult {
   ttft_p99: number | null;
   added_ttft_p50_ms: number | null;
   added_ttft_p99_ms: number | null;
+  /** The same conversations all sending in the same millisecond, once: the worst case, beside the steady state. */
+  burst_added_ttft_p99_ms: number | null;
   tokens_per_s: number | null;
   relay_ratio: number | null;
   lost_or_reordered: number;
+  cpu?: CpuUse;
+}
+
+/** Where the cores went during the steady-state phase: percent of one core per process, and the API's CPU per answer. */
+interface CpuUse {
+  api_ms_per_answer: number | null;
+  api_pct: number | null;
+  simulator_pct: number | null;
+  clients_pct: number | null;
+}
+
+/** Runs `work` and measures the CPU that the API, the simulator and this process (the clients) spent meanwhile. */
+async function withCpu(pids: { api: number; simulator: number }, work: () => Promise<Run[]>): Promise<{ runs: Run[]; cpu: CpuUse }> {
+  const start = { wall: performance.now(), api: cpuMs(pids.api), simulator: cpuMs(pids.simulator), clients: process.cpuUsage() };
+  const runs = await work();
+  const wall = performance.now() - start.wall;
+  const clients = process.cpuUsage(start.clients);
+  const api = cpuMs(pids.api) - start.api;
+  return {
+    runs,
+    cpu: {
+      api_ms_per_answer: round(api / runs.length, 2),
+      api_pct: round((api / wall) * 100),
+      simulator_pct: round(((cpuMs(pids.simulator) - start.simulator) / wall) * 100),
+      clients_pct: round(((clients.user + clients.system) / 1000 / wall) * 100),
+    },
+  };
 }
 
 const EXPECTED_TOKENS = 50;
+// Each conversation sends this many messages one after the other.
+const ROUNDS = 3;
 
-function summarise(runs: Run[], direct: Run[]): LevelResult {
+function summarise(runs: Run[], direct: Run[], burst: Run[], directBurst: Run[]): LevelResult {
   const ttft = runs.map((r) => r.ttftMs);
   const directTtft = direct.map((r) => r.ttftMs);
-  const rate = mean(runs.map((r) => r.tokensPerSecond));
-  const directRate = mean(direct.map((r) => r.tokensPerSecond));
+  // Medians: a client that connects after its answer ended gets the log replayed at once, an outlier rate.
+  const rate = percentile(runs.map((r) => r.tokensPerSecond), 50);
+  const directRate = percentile(direct.map((r) => r.tokensPerSecond), 50);
   return {
     ttft_p50: round(percentile(ttft, 50)),
     ttft_p99: round(percentile(ttft, 99)),
     added_ttft_p50_ms: round(percentile(ttft, 50) - percentile(directTtft, 50)),
     added_ttft_p99_ms: round(percentile(ttft, 99) - percentile(directTtft, 99)),
+    burst_added_ttft_p99_ms: round(percentile(burst.map((r) => r.ttftMs), 99) - percentile(directBurst.map((r) => r.ttftMs), 99)),
     tokens_per_s: round(rate),
     relay_ratio: round(rate / directRate, 3),
-    lost_or_reordered: runs.filter((r) => !r.ordered || r.tokens !== EXPECTED_TOKENS).length,
+    lost_or_reordered: [...runs, ...burst].filter((r) => !r.ordered || r.tokens !== EXPECTED_TOKENS).length,
   };
+}
+
+/**
+ * `count` conversations at once, each sending ROUNDS messages back to back.
+ * Their first sends are spread evenly over one answer's duration, so that, as
+ * with real users, conversations are at every stage at any moment (waiting,
+ * streaming, sending) instead of all sending in the same millisecond.
+ */
+async function converse(count: number, answerMs: number, run: (i: number) => Promise<Run>): Promise<Run[]> {
+  const perConversation = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, (i / count) * answerMs));
+      const runs: Run[] = [];
+      for (let round = 0; round < ROUNDS; round++) runs.push(await run(i));
+      return runs;
+    }),
+  );
+  return perConversation.flat();
 }
 
 function tokenRate(times: number[]): number {
@@ -133,32 +184,45 @@ export async function connectSockets(api: ApiClient, count: number): Promise<Soc
   return sockets;
 }
 
-export async function benchStreaming(api: ApiClient, simUrl: string, apiPid: number, chats: number[], levels: number[]) {
+export async function benchStreaming(api: ApiClient, simUrl: string, pids: { api: number; simulator: number }, chats: number[], levels: number[], answerMs: number) {
   const results: StreamingLevel[] = [];
   let rssDuringMaxStreams = NaN;
   for (const concurrency of levels) {
     const ids = chats.slice(0, concurrency);
-    const directRuns = await Promise.all(ids.map(() => direct(simUrl)));
+    const burstOf = (run: (i: number) => Promise<Run>) => Promise.all(ids.map((_id, i) => run(i)));
+    const steady = (run: (i: number) => Promise<Run>) => withCpu(pids, () => converse(concurrency, answerMs, run));
+    const viaDirect = () => direct(simUrl);
+    const directRuns = await steady(viaDirect);
+    const directBurst = await burstOf(viaDirect);
+
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(apiPid))), 100);
-    const sseRuns = await Promise.all(ids.map((id) => viaSse(api, id)));
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pids.api))), 100);
+    const sse = (i: number) => viaSse(api, ids[i]);
+    const sseRuns = await steady(sse);
+    const sseBurst = await burstOf(sse);
     clearInterval(sampler);
     if (concurrency === Math.max(...levels)) rssDuringMaxStreams = peak;
+
     const sockets = await connectSockets(api, concurrency);
     await Promise.all(sockets.map((socket, i) => socket.emitWithAck('join_chat', { chat_id: ids[i] })));
-    const socketRuns = await Promise.all(sockets.map((socket, i) => viaSocket(api, socket, ids[i])));
-    sockets.forEach((socket) => socket.close());
+    const socket = (i: number) => viaSocket(api, sockets[i], ids[i]);
+    const socketRuns = await steady(socket);
+    const socketBurst = await burstOf(socket);
+    sockets.forEach((s) => s.close());
+
+    const directTtft = directRuns.runs.map((r) => r.ttftMs);
     results.push({
       concurrency,
       direct: {
-        ttft_p50: round(percentile(directRuns.map((r) => r.ttftMs), 50)),
-        ttft_p99: round(percentile(directRuns.map((r) => r.ttftMs), 99)),
-        tokens_per_s: round(mean(directRuns.map((r) => r.tokensPerSecond))),
+        ttft_p50: round(percentile(directTtft, 50)),
+        ttft_p99: round(percentile(directTtft, 99)),
+        tokens_per_s: round(percentile(directRuns.runs.map((r) => r.tokensPerSecond), 50)),
+        cpu: directRuns.cpu,
       },
-      sse: summarise(sseRuns, directRuns),
-      socket: summarise(socketRuns, directRuns),
+      sse: { ...summarise(sseRuns.runs, directRuns.runs, sseBurst, directBurst), cpu: sseRuns.cpu },
+      socket: { ...summarise(socketRuns.runs, directRuns.runs, socketBurst, directBurst), cpu: socketRuns.cpu },
     });
     console.log(`streaming ${concurrency}: ${JSON.stringify(results.at(-1))}`);
   }
-  return { levels: results, rss_during_max_streams_mb: round(rssDuringMaxStreams) };
+  return { rounds: ROUNDS, levels: results, rss_during_max_streams_mb: round(rssDuringMaxStreams) };
 }

@@ -39,6 +39,8 @@ export async function benchThroughput(api: ApiClient, agentId: number, bigChatId
   try {
     const floorLoad = await load(floor.url, seconds, connections);
     const routes: Record<string, Load> = {
+      // No auth, no database, no cache: what the HTTP stack alone (Nest, Express, helmet, CORS, pino-http) allows.
+      'GET /api/health (stack only)': await load(`${api.base}/api/health`, seconds, connections),
       'GET /api/agents (cached)': await load(`${api.base}/api/agents`, seconds, connections, { headers }),
       'GET /api/chats': await load(`${api.base}/api/chats`, seconds, connections, { headers }),
       'GET /api/chats/{id} (10,000 messages)': await load(`${api.base}/api/chats/${bigChatId}`, seconds, connections, { headers }),

@@ -56,7 +56,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<TestEnvironm
   };
 }
 
-async function deleteRedisKeys(url: string | undefined, prefix: string): Promise<void> {
+export async function deleteRedisKeys(url: string | undefined, prefix: string): Promise<void> {
   if (!url) return;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {

@@ -34,15 +34,3 @@ export class EmbeddingService {
     return vectors;
   }
 }
-
-export function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    normA += a[i] * a[i];
-    normB += b[i] * b[i];
-  }
-  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
-}

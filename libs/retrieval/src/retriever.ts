@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { cosine, EmbeddingService } from './embedding.service';
-import { anyWordQuery, tsquerySql } from './text-search';
+import { EmbeddingService } from './embedding.service';
+import { lexicalSearch, SearchScope } from './lexical-search';
 import { VectorIndex } from './vector-index';
+import { nearestByCosine, StoredVector } from './vector-scoring';
 
 /** Whose documents may be searched: the chat's and its agent's, nothing else. */
 export interface DocumentScope {
@@ -91,10 +92,11 @@ export class Retriever {
     // Most chats have no documents: then no query embedding is paid for.
     const [{ present }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM documents d WHERE ${where}) AS present`, params);
     if (!present) return [];
-    const ranked = fuse(
-      await this.lexical(from, where, params, query),
-      await this.vector(from, where, params, query, 'c', true),
-    ).slice(0, limit);
+    const [lexical, vector] = await Promise.all([
+      this.lexical({ from, where, params, alias: 'c' }, query),
+      this.vector(from, where, params, query, 'c', true),
+    ]);
+    const ranked = fuse(lexical, vector).slice(0, limit);
     if (ranked.length === 0) return [];
     const rows: { id: number; document_id: number; filename: string; page: number; text: string }[] = await this.dataSource.query(
       `SELECT c.id, c.document_id, d.filename, c.page, c.text FROM ${from} WHERE c.id = ANY($1)`,
@@ -124,10 +126,11 @@ export class Retriever {
     const params = [userId, agentId];
     const [{ present }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM memories m WHERE ${where}) AS present`, params);
     if (!present) return [];
-    const ranked = fuse(
-      await this.lexical('memories m', where, params, query, 'm'),
-      await this.vector('memories m', where, params, query, 'm'),
-    ).slice(0, limit);
+    const [lexical, vector] = await Promise.all([
+      this.lexical({ from: 'memories m', where, params, alias: 'm' }, query),
+      this.vector('memories m', where, params, query, 'm'),
+    ]);
+    const ranked = fuse(lexical, vector).slice(0, limit);
     if (ranked.length === 0) return [];
     const rows: { id: number; content: string }[] = await this.dataSource.query(
       'SELECT id, content FROM memories WHERE id = ANY($1)',
@@ -137,16 +140,10 @@ export class Retriever {
     return ranked.filter((r) => byId.has(r.id)).map((r) => ({ id: r.id, content: byId.get(r.id)!, score: r.score }));
   }
 
-  private async lexical(from: string, where: string, params: unknown[], query: string, alias = 'c'): Promise<number[]> {
-    const terms = anyWordQuery(query);
-    if (!terms) return [];
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT ${alias}.id FROM ${from} CROSS JOIN (SELECT ${tsquerySql(`$${params.length + 1}`)} AS q) AS search
-       WHERE ${where} AND ${alias}.tsv @@ search.q
-       ORDER BY ts_rank_cd(${alias}.tsv, search.q) DESC, ${alias}.id
-       LIMIT ${CANDIDATES}`,
-      [...params, terms],
-    );
+  private async lexical(scope: SearchScope, query: string): Promise<number[]> {
+    const search = lexicalSearch(scope, query, CANDIDATES);
+    if (!search) return [];
+    const rows: { id: number }[] = await this.dataSource.query(search.sql, search.params);
     return rows.map((row) => row.id);
   }
 
@@ -168,14 +165,11 @@ export class Retriever {
     if (chunks && this.vectors.backend === 'pgvector') {
       return this.vectors.nearest(queryVector, model, { where, params }, CANDIDATES);
     }
-    const rows: { id: number; embedding: number[] }[] = await this.dataSource.query(
-      `SELECT ${alias}.id, ${alias}.embedding FROM ${from}
+    const rows: StoredVector[] = await this.dataSource.query(
+      `SELECT ${alias}.id, ${alias}.embedding_f32 AS vector FROM ${from}
        WHERE ${where} AND ${alias}.embedding_model = $${params.length + 1} AND ${alias}.embedding_dim = $${params.length + 2}`,
       [...params, model, queryVector.length],
     );
-    return rows
-      .map((row) => ({ id: row.id, similarity: cosine(queryVector, row.embedding) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, CANDIDATES);
+    return nearestByCosine(queryVector, rows, CANDIDATES);
   }
 }

@@ -21,18 +21,24 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * A tsquery that matches any of the query's words (in either language), so a
- * question phrased differently from the text still finds it; ranking then
- * favours chunks matching more of them. Empty when the query has no words.
+ * The words of a query worth searching for: unaccented, without function
+ * words, at most 32. Empty when the query has none.
  */
-export function anyWordQuery(query: string): string {
-  const words = [...new Set(unaccent(query).split(/[^a-z0-9]+/))]
+export function searchWords(query: string): string[] {
+  return [...new Set(unaccent(query).split(/[^a-z0-9]+/))]
     .filter((word) => word.length > 1 && !STOP_WORDS.has(word))
     .slice(0, 32);
-  return words.join(' | ');
 }
 
-/** The tsquery expression for a parameter holding anyWordQuery's output. */
+/** The tsquery expression for a parameter holding one word, stemmed in either language. */
 export function tsquerySql(parameter: string): string {
   return `(to_tsquery('french', ${parameter}) || to_tsquery('english', ${parameter}))`;
+}
+
+/**
+ * A tsquery matching any of the words of a parameter, each stem once: both
+ * languages often stem alike, and ts_rank_cd's cost grows with the query's size.
+ */
+export function anyStemSql(parameter: string): string {
+  return `(SELECT string_agg(quote_literal(stem), ' | ')::tsquery FROM unnest(tsvector_to_array(${tsvectorSql(parameter)})) AS stem)`;
 }

@@ -91,9 +91,15 @@ export class ChatsService {
 
   /** The caller's chat, with its agent (even soft-deleted); anyone else's is 404. */
   async findOwn(user: AuthUser, id: number): Promise<Chat> {
+    // One query: findOne with a relation first selects the distinct ids, then the rows.
     const chat = await this.dataSource
       .getRepository(Chat)
-      .findOne({ where: { id, user_id: user.id }, relations: { agent: true }, withDeleted: true });
+      .createQueryBuilder('chat')
+      // Before the join: TypeORM fixes a join's soft-delete condition when it is added.
+      .withDeleted()
+      .leftJoinAndSelect('chat.agent', 'agent')
+      .where('chat.id = :id AND chat.user_id = :userId', { id, userId: user.id })
+      .getOne();
     if (!chat) throw new NotFoundError('Chat not found');
     return chat;
   }

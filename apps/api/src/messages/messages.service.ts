@@ -65,16 +65,12 @@ export class MessagesService implements OnApplicationBootstrap {
     const images = await this.loadImages(chat, body.document_ids ?? []);
     const resolved = this.resolve(chat.agent!.model, images.length > 0);
     await this.admit(user);
-
-    const history = await this.recentHistory(chat.id);
-    const context = await this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
-    const { userMessage, assistantMessage } = await this.dataSource.transaction(async (manager) => {
-      const userMessage = await manager.save(manager.create(Message, { chat_id: chat.id, role: 'user', content: body.content, status: 'complete' }));
-      const assistantMessage = await manager.save(
-        manager.create(Message, this.newAnswer(chat.id, userMessage.id, resolved, context)),
-      );
-      return { userMessage, assistantMessage };
-    });
+    // Admitted before any work that costs (the query's embedding); then both reads at once.
+    const [history, context] = await Promise.all([
+      this.recentHistory(chat.id),
+      this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
+    ]);
+    const { userMessage, assistantMessage } = await this.insertExchange(chat.id, body.content, resolved, context);
     this.hub.emit({
       type: 'created',
       chat_id: chat.id,
@@ -98,8 +94,10 @@ export class MessagesService implements OnApplicationBootstrap {
     const chat = await this.writableChat(user, question.chat_id);
     const resolved = this.resolve(chat.agent!.model, false);
     await this.admit(user);
-    const history = await this.recentHistory(chat.id, question.id);
-    const context = await this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id });
+    const [history, context] = await Promise.all([
+      this.recentHistory(chat.id, question.id),
+      this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
+    ]);
     const messages = this.dataSource.getRepository(Message);
     const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved, context)));
     this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
@@ -168,20 +166,43 @@ export class MessagesService implements OnApplicationBootstrap {
 
   /** Rate limit and concurrency cap, checked before anything is stored. */
   private async admit(user: AuthUser): Promise<void> {
-    await this.rateLimiter.consume({
-      key: `messages:user:${user.id}`,
-      limit: this.config.limits.messagesPerMinute,
-      windowSeconds: 60,
-    });
-    const inFlight = await this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('message')
-      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
-      .where("chat.user_id = :userId AND message.status = 'streaming'", { userId: user.id })
-      .getCount();
+    const [, inFlight] = await Promise.all([
+      this.rateLimiter.consume({
+        key: `messages:user:${user.id}`,
+        limit: this.config.limits.messagesPerMinute,
+        windowSeconds: 60,
+      }),
+      this.dataSource
+        .getRepository(Message)
+        .createQueryBuilder('message')
+        .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
+        .where("chat.user_id = :userId AND message.status = 'streaming'", { userId: user.id })
+        .getCount(),
+    ]);
     if (inFlight >= this.config.limits.concurrentGenerationsPerUser) {
       throw new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
     }
+  }
+
+  /**
+   * The user's message and its (empty, `streaming`) answer, in one statement:
+   * atomic without a transaction's extra round trips, on the hottest write.
+   */
+  private async insertExchange(chatId: number, content: string, resolved: ResolvedModel, context: AnswerContext) {
+    const citations = context.citations.length ? JSON.stringify(context.citations) : null;
+    const rows: Message[] = await this.dataSource.query(
+      `WITH question AS (
+         INSERT INTO messages (chat_id, role, content, status) VALUES ($1, 'user', $2, 'complete') RETURNING *
+       ), answer AS (
+         INSERT INTO messages (chat_id, role, content, status, parent_id, llm_model, llm_provider, citations)
+         SELECT $1, 'assistant', '', 'streaming', question.id, $3, $4, $5::jsonb FROM question RETURNING *
+       )
+       SELECT * FROM question UNION ALL SELECT * FROM answer`,
+      [chatId, content, resolved.model, resolved.provider.name, citations],
+    );
+    const messages = this.dataSource.getRepository(Message);
+    const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
+    return { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! };
   }
 
   /** An empty assistant message, `streaming` until its generation ends. */

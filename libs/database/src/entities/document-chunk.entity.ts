@@ -42,4 +42,8 @@ export class DocumentChunk {
 
   @Column({ type: 'int', nullable: true })
   embedding_dim!: number | null;
+
+  /** `embedding` as float32 bytes (network order) that search reads in place; derived by a trigger (see the EmbeddingBytes migration). */
+  @Column({ type: 'bytea', nullable: true, select: false, insert: false, update: false })
+  embedding_f32?: Buffer | null;
 }

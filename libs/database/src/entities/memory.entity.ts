@@ -48,6 +48,10 @@ export class Memory {
   @Column({ type: 'int', nullable: true })
   embedding_dim!: number | null;
 
+  /** `embedding` as float32 bytes (network order), derived by a trigger (see the EmbeddingBytes migration). */
+  @Column({ type: 'bytea', nullable: true, select: false, insert: false, update: false })
+  embedding_f32?: Buffer | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
 }

@@ -10,6 +10,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 @Entity('messages')
 @Index('IDX_messages_chat_id_id', ['chat_id', 'id'])
+@Index('IDX_messages_streaming', ['chat_id'], { where: `status = 'streaming'` })
 @Check('CHK_messages_role', `"role" IN ('user', 'assistant', 'system')`)
 @Check('CHK_messages_status', `"status" IN ('streaming', 'complete', 'stopped', 'failed')`)
 export class Message {

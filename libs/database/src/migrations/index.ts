@@ -3,6 +3,8 @@ import { ChatActivity1795620000000 } from './1795620000000-ChatActivity';
 import { MessageGeneration1795620000001 } from './1795620000001-MessageGeneration';
 import { DocumentExtraction1795620000002 } from './1795620000002-DocumentExtraction';
 import { Retrieval1795620000003 } from './1795620000003-Retrieval';
+import { EmbeddingBytes1795620000004 } from './1795620000004-EmbeddingBytes';
+import { StreamingAnswers1795620000005 } from './1795620000005-StreamingAnswers';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   MessageGeneration1795620000001,
   DocumentExtraction1795620000002,
   Retrieval1795620000003,
+  EmbeddingBytes1795620000004,
+  StreamingAnswers1795620000005,
 ];

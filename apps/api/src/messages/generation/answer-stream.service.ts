@@ -35,6 +35,15 @@ function format(event: GenerationEvent): string {
   return `id: ${event.message_id}:${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** Events written in the same tick (a batch from the feed, a replay) leave in one write. */
+function send(response: Response, text: string): void {
+  if (!response.writableCorked) {
+    response.cork();
+    process.nextTick(() => response.uncork());
+  }
+  response.write(text);
+}
+
 /**
  * Server-Sent Events for a chat's answer: the in-flight answer is replayed
  * (from the start or after Last-Event-ID) and then followed live, with no gap
@@ -62,8 +71,8 @@ export class AnswerStreamService {
   }
 
   async follow(user: AuthUser, chatId: number, lastEventId: string | undefined, response: Response): Promise<void> {
-    const chat = await this.chats.findOwn(user, chatId);
-    const latest = await this.latestAnswer(chat.id);
+    // Both at once; the answer is only used once the chat is known to be the caller's.
+    const [chat, latest] = await Promise.all([this.chats.findOwn(user, chatId), this.latestAnswer(chatId)]);
 
     response.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -77,7 +86,7 @@ export class AnswerStreamService {
     const resume = parseLastEventId(lastEventId);
     let lastSeq = resume.messageId === undefined || resume.messageId === latest?.id ? resume.seq : 0;
     if (!latest || latest.status !== 'streaming') {
-      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) response.write(format(event));
+      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) send(response, format(event));
       response.end();
       return;
     }
@@ -88,7 +97,7 @@ export class AnswerStreamService {
     const write = (event: GenerationEvent) => {
       if (finished || event.message_id !== latest.id || event.seq <= lastSeq) return;
       lastSeq = event.seq;
-      response.write(format(event));
+      send(response, format(event));
       if (event.type !== 'token') finish();
     };
     // Subscribe before reading the log, holding live events until the replay is written.

@@ -232,15 +232,21 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       prompt_tokens: task.prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
       completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
     };
-    await messages.update(task.assistantMessageId, {
-      content: state.content,
-      status,
-      error,
-      prompt_tokens: usage.prompt_tokens,
-      completion_tokens: usage.completion_tokens,
-      ttft_ms: state.ttftMs,
-    });
-    const message = await messages.findOneByOrFail({ id: task.assistantMessageId });
+    const { raw } = await messages
+      .createQueryBuilder()
+      .update()
+      .set({
+        content: state.content,
+        status,
+        error,
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
+        ttft_ms: state.ttftMs,
+      })
+      .where('id = :id', { id: task.assistantMessageId })
+      .returning('*')
+      .execute();
+    const message = messages.create((raw as Message[])[0]);
     const base = { chat_id: task.chatId, message_id: message.id, seq: state.seq + 1, message: presentMessage(message) };
     await this.announce(
       status === 'failed' ? { ...base, type: 'error', detail: error ?? 'The answer failed' } : { ...base, type: 'done' },

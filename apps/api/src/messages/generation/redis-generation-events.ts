@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { EVENT_LOG_TTL_SECONDS, GenerationEvent, GenerationEvents, Unsubscribe } from './generation-events';
 
@@ -10,8 +11,10 @@ interface Pending {
 
 /**
  * Redis: each message's events in a list (replay, resume on any instance) and
- * published on the chat's channel (live), as a JSON array of events. One
- * subscriber connection per instance serves every listener.
+ * published on the chat's channel (live), as a JSON array of events tagged
+ * with the publishing instance. One subscriber connection per instance serves
+ * every listener. Listeners on the publishing instance get each event at
+ * once, in process; the channel serves the other instances.
  */
 export class RedisGenerationEvents implements GenerationEvents {
   private readonly logger = new Logger('RedisGenerationEvents');
@@ -19,6 +22,7 @@ export class RedisGenerationEvents implements GenerationEvents {
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly stopListeners: ((messageId: number) => void)[] = [];
   private readonly stopChannel: string;
+  private readonly origin = `${randomBytes(6).toString('hex')}:`;
   private queue: Pending[] = [];
   private flushing = false;
 
@@ -38,6 +42,7 @@ export class RedisGenerationEvents implements GenerationEvents {
    * instead of paying one per token.
    */
   publish(event: GenerationEvent): Promise<void> {
+    this.deliver(this.chatChannel(event.chat_id), [event]);
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -45,9 +50,12 @@ export class RedisGenerationEvents implements GenerationEvents {
   }
 
   async history(messageId: number, afterSeq: number): Promise<GenerationEvent[]> {
+    // Still queued here, so pushed after this read: taken from the queue.
+    const queued = this.queue.map(({ event }) => event).filter((event) => event.message_id === messageId);
     // Events are pushed in seq order starting at 1, so seq n sits at index n - 1.
     const payloads = await this.redis.lrange(this.logKey(messageId), Math.max(0, afterSeq), -1);
-    return payloads.map((payload) => JSON.parse(payload) as GenerationEvent).filter((event) => event.seq > afterSeq);
+    const logged = payloads.map((payload) => JSON.parse(payload) as GenerationEvent);
+    return [...logged, ...queued].filter((event) => event.seq > afterSeq);
   }
 
   async subscribe(chatId: number, listener: (event: GenerationEvent) => void): Promise<Unsubscribe> {
@@ -87,13 +95,26 @@ export class RedisGenerationEvents implements GenerationEvents {
         for (const listener of this.stopListeners) listener(Number(payload));
         return;
       }
-      const listeners = this.listeners.get(channel);
-      if (!listeners) return;
-      for (const event of JSON.parse(payload) as GenerationEvent[]) {
-        for (const listener of listeners) listener(event);
-      }
+      // Our own events reached our listeners when published.
+      if (payload.startsWith(this.origin)) return;
+      if (!this.listeners.has(channel)) return;
+      this.deliver(channel, JSON.parse(payload.slice(payload.indexOf(':') + 1)) as GenerationEvent[]);
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'Dropped an unreadable generation event');
+    }
+  }
+
+  private deliver(channel: string, events: GenerationEvent[]): void {
+    const listeners = this.listeners.get(channel);
+    if (!listeners) return;
+    for (const event of events) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.logger.warn({ err: error, channel }, 'A generation event listener failed');
+        }
+      }
     }
   }
 
@@ -104,16 +125,27 @@ export class RedisGenerationEvents implements GenerationEvents {
       this.queue = [];
       const logs = new Map<string, string[]>();
       const channels = new Map<string, string[]>();
+      const expiring = new Set<string>();
       for (const { event } of batch) {
         const payload = JSON.stringify(event);
-        append(logs, this.logKey(event.message_id), payload);
+        const log = this.logKey(event.message_id);
+        append(logs, log, payload);
         append(channels, this.chatChannel(event.chat_id), payload);
+        // The TTL is set when a log starts and again when it ends, not on every token.
+        if (event.seq === 1 || event.type !== 'token') expiring.add(log);
       }
-      const transaction = this.redis.multi();
-      for (const [key, payloads] of logs) transaction.rpush(key, ...payloads).expire(key, EVENT_LOG_TTL_SECONDS);
-      for (const [channel, payloads] of channels) transaction.publish(channel, `[${payloads.join(',')}]`);
+      // A pipeline, not MULTI: one connection keeps the order, and nothing
+      // needs all-or-nothing; it halves the commands per batch.
+      const pipeline = this.redis.pipeline();
+      for (const [key, payloads] of logs) {
+        pipeline.rpush(key, ...payloads);
+        if (expiring.has(key)) pipeline.expire(key, EVENT_LOG_TTL_SECONDS);
+      }
+      for (const [channel, payloads] of channels) pipeline.publish(channel, `${this.origin}[${payloads.join(',')}]`);
       try {
-        await transaction.exec();
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error)?.[0];
+        if (failed) throw failed;
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);
