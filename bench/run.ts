@@ -34,6 +34,17 @@ async function fillChat(api: ApiClient, chatId: number, count: number): Promise<
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
+/** RSS of the idle API, then with `count` idle sockets connected (closed again after). */
+async function idleMemory(client: ApiClient, pid: number, count: number): Promise<{ idle_mb: number | null; with_sockets_mb: number | null }> {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const idle = rssMb(pid);
+  const sockets = await connectSockets(client, count);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const withSockets = rssMb(pid);
+  sockets.forEach((socket) => socket.close());
+  return { idle_mb: round(idle), with_sockets_mb: round(withSockets) };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'foyergpt-bench-'));
@@ -67,16 +78,11 @@ async function main(): Promise<void> {
       chats.push((await client.call<{ id: number }>('POST', '/api/chats', { agent_id: agent.id, title: `Stream ${i}` })).id);
     }
     const bigChat = (await client.call<{ id: number }>('POST', '/api/chats', { agent_id: agent.id, title: 'Big' })).id;
+    const fresh = await idleMemory(client, pid, settings.idleSockets);
     await simConfig(sim.url, { ttft_ms: 0, inter_token_ms: 0, reply_words: 5 });
     await fillChat(client, bigChat, settings.bigChatMessages);
     await simConfig(sim.url, { ttft_ms: STREAM.ttftMs, inter_token_ms: STREAM.interTokenMs, reply_words: STREAM.words });
-
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const idle = rssMb(pid);
-    const sockets = await connectSockets(client, settings.idleSockets);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const withSockets = rssMb(pid);
-    sockets.forEach((socket) => socket.close());
+    const afterWork = await idleMemory(client, pid, settings.idleSockets);
 
     const streaming = await benchStreaming(client, sim.url, { api: pid, simulator: sim.process.pid! }, chats, settings.levels, STREAM.ttftMs + STREAM.words * STREAM.interTokenMs);
     const throughput = await benchThroughput(client, agent.id, bigChat, settings.seconds, settings.connections);
@@ -99,9 +105,9 @@ async function main(): Promise<void> {
       ingestion,
       retrieval,
       memory: {
-        idle_mb: round(idle),
         idle_sockets: settings.idleSockets,
-        with_idle_sockets_mb: round(withSockets),
+        fresh,
+        after_work: { ...afterWork, messages_sent: settings.bigChatMessages },
         during_max_streams_mb: streaming.rss_during_max_streams_mb,
       },
     };
