@@ -12,7 +12,7 @@ import { Agent } from './agent.entity';
 import { User } from './user.entity';
 
 @Entity('chats')
-@Index('IDX_chats_user_updated', ['user_id', 'updated_at'])
+@Index('IDX_chats_user_updated_id', ['user_id', 'updated_at', 'id'])
 export class Chat {
   @PrimaryGeneratedColumn()
   id!: number;

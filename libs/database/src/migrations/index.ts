@@ -5,6 +5,7 @@ import { DocumentExtraction1795620000002 } from './1795620000002-DocumentExtract
 import { Retrieval1795620000003 } from './1795620000003-Retrieval';
 import { EmbeddingBytes1795620000004 } from './1795620000004-EmbeddingBytes';
 import { StreamingAnswers1795620000005 } from './1795620000005-StreamingAnswers';
+import { ChatListOrder1795620000006 } from './1795620000006-ChatListOrder';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Retrieval1795620000003,
   EmbeddingBytes1795620000004,
   StreamingAnswers1795620000005,
+  ChatListOrder1795620000006,
 ];
