@@ -76,7 +76,7 @@ export function writeReport(file: string, r: Results): void {
   );
 
   const t = r.throughput;
-  lines.push(`## 2. API throughput (${t.connections} connections, ${t.seconds} s each, authenticated but for the health check)`, '', `Floor: a bare \`node:http\` JSON handler: ${t.floor.requests_per_s} req/s, p99 ${t.floor.p99_ms} ms.`, '');
+  lines.push(`## 2. API throughput (${t.connections} connections, ${t.seconds} s each, authenticated but for the health check)`, '', `Floor: a bare \`node:http\` JSON handler: ${t.floor.requests_per_s} req/s, p99 ${t.floor.p99_ms} ms. Between the two, Express with helmet and the JSON body parser (no Nest) serving the same body: ${cell(t.express?.requests_per_s)} req/s, p99 ${cell(t.express?.p99_ms)} ms.`, '');
   table(
     ['route', 'req/s', 'ratio to floor', 'p50 ms', 'p99 ms', 'errors'],
     Object.entries(t.routes).map(([name, v]) => {
