@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app';
 import { AppConfig, Env, loadConfig, resolveJwtSecret } from '../../libs/config/src';
 import { createTestDatabase, testServerUrl } from './test-database';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../libs/redis/src';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -58,7 +59,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<TestEnvironm
 
 export async function deleteRedisKeys(url: string | undefined, prefix: string): Promise<void> {
   if (!url) return;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS });
   try {
     await redis.connect();
     let cursor = '0';

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
 import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue, QUEUE_NAME } from './job.types';
 
 /** Producer side with Redis: jobs are stored in BullMQ and run by apps/worker. */
@@ -32,7 +33,7 @@ export class BullJobQueue implements JobQueue, OnApplicationShutdown {
   private open(): Queue {
     if (!this.queue) {
       this.queue = new Queue(QUEUE_NAME, {
-        connection: { url: this.config.redisUrl, maxRetriesPerRequest: 2 },
+        connection: { url: this.config.redisUrl, maxRetriesPerRequest: 2, disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS },
         prefix: bullPrefix(this.config.redisKeyPrefix),
       });
       // Connection errors are retried by ioredis; enqueue() rejects meanwhile.

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
 import { bullPrefix, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
 
 /** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */
@@ -21,7 +22,7 @@ export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const connection = { url: this.config.redisUrl, maxRetriesPerRequest: null };
+    const connection = { url: this.config.redisUrl, maxRetriesPerRequest: null, disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS };
     const prefix = bullPrefix(this.config.redisKeyPrefix);
     this.scheduler = new Queue(QUEUE_NAME, { connection, prefix });
     for (const handler of this.handlers.values()) {

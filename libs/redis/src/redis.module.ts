@@ -6,6 +6,12 @@ import type { AppConfig } from '../../config/src';
 /** The shared ioredis client, or null when REDIS_URL is unset (in-memory mode). */
 export const REDIS = Symbol('REDIS');
 
+/**
+ * At shutdown, a connection to a Redis that went away is destroyed after this
+ * long (ioredis waits 2 s by default, keeping the process alive meanwhile).
+ */
+export const REDIS_DISCONNECT_TIMEOUT_MS = 500;
+
 export function createRedisClient(url: string, name: string): Redis {
   const logger = new Logger(`Redis:${name}`);
   const client = new Redis(url, {
@@ -14,6 +20,7 @@ export function createRedisClient(url: string, name: string): Redis {
     maxRetriesPerRequest: 2,
     connectTimeout: 5000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
   });
   let lastLogged = 0;
   client.on('error', (error: Error) => {
