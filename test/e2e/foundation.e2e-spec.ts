@@ -23,7 +23,7 @@ describe('Foundation: HTTP basics', () => {
     const response = await t.http().get('/api/health/ready').expect(200);
     expect(response.body).toEqual({
       status: 'ok',
-      checks: { database: 'up', redis: process.env.REDIS_URL ? 'up' : 'disabled' },
+      checks: { database: 'up', redis: process.env.REDIS_URL ? 'up' : 'disabled', llm: 'disabled' },
     });
   });
 

@@ -41,7 +41,7 @@ describeWithRedis('Redis outage', () => {
     const ready = await t.http().get('/api/health/ready').expect(503);
     expect(ready.body).toEqual({
       detail: 'Not ready: redis down',
-      checks: { database: 'up', redis: 'down' },
+      checks: { database: 'up', redis: 'down', llm: 'disabled' },
     });
     await t.http().get('/api/health').expect(200);
   });

@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { DocumentsModule } from './documents/documents.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -32,6 +33,7 @@ export class AppModule {
         DocumentsProcessingModule,
         JobsModule.forRoot(config),
         HealthModule,
+        MetricsModule,
         LlmModule,
         RetrievalModule,
         AuthModule,

@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { bodyParserErrorHandler } from '../../../libs/common/src';
 import { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
+import { httpMetrics } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
 
 function setUpSwagger(app: NestExpressApplication): void {
@@ -33,13 +35,14 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(helmet());
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true });
   app.use(express.json({ limit: config.limits.requestBodyBytes }));
   app.use(express.urlencoded({ extended: false, limit: config.limits.requestBodyBytes }));
   app.use(bodyParserErrorHandler);
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   setUpSwagger(app);
   app.enableShutdownHooks();
   return app;

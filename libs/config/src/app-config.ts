@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Redis URL; undefined means in-memory cache, rate limits and jobs. */
   redisUrl?: string;
   redisKeyPrefix: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   auth: {
     /** Undefined until resolved: in development a generated secret is kept in dataDir. */
     jwtSecret?: string;
@@ -145,6 +147,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
     redisUrl,
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'foyergpt:'),
+    metricsToken: read.optional('METRICS_TOKEN'),
     auth: {
       jwtSecret,
       jwtExpiresInSeconds: read.duration('JWT_EXPIRES_IN', 7 * 86400),

@@ -16,11 +16,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Database (and Redis, when configured) answer.' })
+  @ApiOkResponse({ description: 'Database (and Redis, when configured) answer; `checks.llm` reports the model providers (`degraded` when they do not answer).' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which.' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const { ready, checks } = await this.health.readiness();
-    if (ready) return { status: 'ok', checks };
+    // Ready without the model: answers fail, everything else works.
+    if (ready) return { status: checks.llm === 'down' ? 'degraded' : 'ok', checks };
     response.status(503);
     const down = Object.entries(checks).filter(([, status]) => status === 'down').map(([name]) => name);
     return { detail: `Not ready: ${down.join(', ')} down`, checks };

@@ -2,16 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { LlmRegistry } from '../../../../libs/llm/src';
 import { REDIS } from '../../../../libs/redis/src';
 
 export type CheckStatus = 'up' | 'down' | 'disabled';
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: CheckStatus; redis: CheckStatus };
+  checks: { database: CheckStatus; redis: CheckStatus; llm: CheckStatus };
 }
 
 const CHECK_TIMEOUT_MS = 2000;
+// Probes come every few seconds from each orchestrator; the provider is asked at most this often.
+const LLM_CHECK_CACHE_MS = 30_000;
 
 async function withTimeout<T>(promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -39,17 +42,38 @@ export class HealthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly llm: LlmRegistry,
   ) {}
 
+  private llmCheck?: { status: Promise<CheckStatus>; at: number };
+
+  /**
+   * Ready when the database (and Redis, when configured) answer. The LLM
+   * providers are reported but do not decide it: with the model down, chats,
+   * history, agents and documents still work, and taking every instance out
+   * of rotation would not bring the model back.
+   */
   async readiness(): Promise<Readiness> {
     const redis = this.redis;
-    const [database, redisStatus] = await Promise.all([
+    const [database, redisStatus, llm] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       redis ? probe(() => redis.ping()) : Promise.resolve<CheckStatus>('disabled'),
+      this.llmStatus(),
     ]);
     return {
       ready: database === 'up' && redisStatus !== 'down',
-      checks: { database, redis: redisStatus },
+      checks: { database, redis: redisStatus, llm },
     };
+  }
+
+  /** Every configured provider lists its models: up; any fails: down; none configured: disabled. */
+  private llmStatus(): Promise<CheckStatus> {
+    const providers = this.llm.providers();
+    if (providers.length === 0) return Promise.resolve('disabled');
+    if (!this.llmCheck || Date.now() - this.llmCheck.at > LLM_CHECK_CACHE_MS) {
+      const status = Promise.all(providers.map((provider) => probe(() => provider.listServedModels(AbortSignal.timeout(CHECK_TIMEOUT_MS)))));
+      this.llmCheck = { status: status.then((all) => (all.every((one) => one === 'up') ? 'up' : 'down')), at: Date.now() };
+    }
+    return this.llmCheck.status;
   }
 }

@@ -3,6 +3,7 @@ import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayDisconnect,
   OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -21,6 +22,7 @@ import type { ChatEvent } from '../messages/generation/chat-event-hub';
 import { GENERATION_EVENTS } from '../messages/generation/generation-events';
 import type { GenerationEvent, GenerationEvents } from '../messages/generation/generation-events';
 import { MessagesService } from '../messages/messages.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { SessionRevocations } from '../sessions/session-revocations';
 import { AuthUser, SessionsService } from '../sessions/sessions.service';
 import { ChatFeeds } from './chat-feeds';
@@ -58,7 +60,7 @@ function tokenOf(socket: Socket): string | undefined {
  * user rooms, chat rooms the owner joins, typing, and live answers.
  */
 @WebSocketGateway()
-export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
   private readonly logger = new Logger('ChatGateway');
   private readonly validation = new AppValidationPipe();
   private sweep?: NodeJS.Timeout;
@@ -78,6 +80,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     private readonly hub: ChatEventHub,
     @Inject(DOCUMENT_STATUS) private readonly documentStatus: DocumentStatusPublisher,
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   afterInit(server: Server): void {
@@ -108,9 +111,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
+    this.metrics.socketConnected();
     const { user } = socket.data;
     await socket.join([userRoom(user.id), sessionRoom(user.session_id)]);
     socket.emit('connected', { sid: socket.id });
+  }
+
+  handleDisconnect(): void {
+    this.metrics.socketDisconnected();
   }
 
   onApplicationShutdown(): void {

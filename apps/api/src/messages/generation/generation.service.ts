@@ -9,6 +9,7 @@ import { CHAT_TITLE_JOB, JOB_QUEUE, MEMORY_LEARNING_JOB } from '../../../../../l
 import type { JobQueue } from '../../../../../libs/jobs/src';
 import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
 import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
+import { MetricsService } from '../../metrics/metrics.service';
 import { presentMessage } from '../message.presenter';
 import { GENERATION_EVENTS } from './generation-events';
 import type { GenerationEvent } from './generation-events';
@@ -59,6 +60,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -69,6 +71,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   /** Starts the answer in the background; the promise resolves with the final message (it never rejects). */
   start(task: GenerationTask): Promise<GenerationOutcome> {
     const controller = new AbortController();
+    this.metrics.answerStarted();
     const done = this.run(task, controller.signal).finally(() => this.running.delete(task.assistantMessageId));
     this.running.set(task.assistantMessageId, { controller, done });
     return done;
@@ -137,6 +140,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     } finally {
       clearInterval(flusher);
     }
+    this.metrics.answerEnded(status);
     const message = await this.finish(task, state, status, error);
     if (status === 'complete') await this.followUp(task);
     return { message, failure };
@@ -185,7 +189,11 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
             () => attemptAbort.abort(new LlmTimeoutError('The model stopped sending in the middle of the answer')),
             idleTimeoutSeconds * 1000,
           );
-          state.ttftMs ??= Date.now() - started;
+          if (state.ttftMs === null) {
+            state.ttftMs = Date.now() - started;
+            this.metrics.answerFirstToken(state.ttftMs / 1000);
+          }
+          this.metrics.answerToken();
           state.content += chunk.delta;
           state.seq += 1;
           await this.announce({
