@@ -22,7 +22,7 @@ export async function benchIngestion(textPages: number, ocrPages: number) {
   try {
     const pdf = await textPdf(Array.from({ length: textPages }, (_, i) => `Page ${i + 1}. ${PARAGRAPH}`));
     let start = performance.now();
-    await extractDocument(pdf, 'pdf', { limits, signal: new AbortController().signal, ocr: (image) => ocr.recognize(image), progress: () => undefined });
+    await extractDocument(pdf, 'pdf', { limits, ocr: (image) => ocr.recognize(image), progress: () => undefined });
     const textPagesPerSecond = textPages / ((performance.now() - start) / 1000);
 
     const lines = ['Rapport trimestriel de la société', 'Les résultats sont en hausse de douze pour cent', 'Prochaine réunion le quinze février'];
@@ -39,7 +39,7 @@ export async function benchIngestion(textPages: number, ocrPages: number) {
       return text;
     };
     start = performance.now();
-    await extractDocument(scan, 'pdf', { limits, signal: new AbortController().signal, ocr: timedOcr, progress: () => undefined });
+    await extractDocument(scan, 'pdf', { limits, ocr: timedOcr, progress: () => undefined });
     const renderSecondsPerPage = ((performance.now() - start) / 1000 - ocrSeconds) / ocrPages;
     const ocrSecondsPerPage = ocrSeconds / ocrPages;
     const native = await nativeSecondsPerPage(dir, images);
@@ -55,7 +55,7 @@ export async function benchIngestion(textPages: number, ocrPages: number) {
     console.log(`ingestion: ${JSON.stringify(result)}`);
     return result;
   } finally {
-    await ocr.onModuleDestroy();
+    await ocr.onApplicationShutdown();
     rmSync(dir, { recursive: true, force: true });
   }
 }

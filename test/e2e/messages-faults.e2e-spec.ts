@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Message } from '../../libs/database/src';
-import { JOB_QUEUE, JobQueue, STALE_ANSWERS_JOB } from '../../libs/jobs/src';
+import { InterruptedAnswers } from '../../apps/api/src/messages/generation/interrupted-answers';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { readSse } from '../support/sse';
 import { startTestApp } from '../support/test-app';
@@ -91,12 +91,12 @@ describe('Messages: provider faults and limits', () => {
     expect(row).toMatchObject({ status: 'failed', content: '', error: expect.stringMatching(/did not start/) });
   });
 
-  it('ends answers left streaming by a dead process as failed', async () => {
+  it('ends answers left streaming by a dead process as interrupted, keeping their text', async () => {
     const { chatId } = await userWithChat(c.t, {}, 'Faults');
     const orphan = await messages().save({ chat_id: chatId, role: 'assistant', content: 'half', status: 'streaming' });
-    await messages().update(orphan.id, { created_at: new Date(Date.now() - 3 * 3600_000) });
-    await c.t.app.get<JobQueue>(JOB_QUEUE).enqueue(STALE_ANSWERS_JOB, {});
-    expect(await final(orphan.id)).toMatchObject({ status: 'failed', content: 'half' });
+    await messages().update(orphan.id, { heartbeat_at: new Date(Date.now() - 3600_000) });
+    await c.t.app.get(InterruptedAnswers).sweep(false);
+    expect(await final(orphan.id)).toMatchObject({ status: 'interrupted', content: 'half' });
   });
 });
 

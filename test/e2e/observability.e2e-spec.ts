@@ -64,7 +64,11 @@ describe('Observability: a model that does not answer, and a metrics token', () 
 
   it('stays ready, degraded, when the model provider is down', async () => {
     const ready = await t.http().get('/api/health/ready').expect(200);
-    expect(ready.body).toEqual({ status: 'degraded', checks: expect.objectContaining({ database: 'up', llm: 'down' }) });
+    expect(ready.body).toEqual({
+      status: 'degraded',
+      detail: expect.stringMatching(/^llm: the model provider does not answer/),
+      checks: expect.objectContaining({ database: 'up', llm: 'down' }),
+    });
   });
 
   it('requires the token for /metrics when METRICS_TOKEN is set', async () => {

@@ -14,10 +14,9 @@ export interface ChatApp {
   close: () => Promise<void>;
 }
 
-/** The API with the simulator standing in for Mistral's API (and the worker when production-shaped). */
-export async function startChatApp(env: Env = {}): Promise<ChatApp> {
-  const sim = await LlmSimulator.start({ models: ['sim-chat', 'sim-vision', 'mistral-embed'] });
-  const t = await startTestApp({
+/** Settings that point the API at the simulator, with short timeouts. */
+export function simulatorEnv(sim: LlmSimulator): Env {
+  return {
     API_URL: `${sim.url}/chat/completions`,
     API_KEY: 'sim-key',
     API_MODEL: 'sim-chat',
@@ -25,8 +24,17 @@ export async function startChatApp(env: Env = {}): Promise<ChatApp> {
     LLM_FIRST_TOKEN_TIMEOUT: '2',
     LLM_IDLE_TIMEOUT: '1',
     LLM_RETRIES: '1',
-    ...env,
-  });
+  };
+}
+
+export function startSimulator(): Promise<LlmSimulator> {
+  return LlmSimulator.start({ models: ['sim-chat', 'sim-vision', 'mistral-embed'] });
+}
+
+/** The API with the simulator standing in for Mistral's API (and the worker when production-shaped). */
+export async function startChatApp(env: Env = {}): Promise<ChatApp> {
+  const sim = await startSimulator();
+  const t = await startTestApp({ ...simulatorEnv(sim), ...env });
   const worker = usesWorker(t.config) ? await createWorker(t.config) : undefined;
   return {
     t,

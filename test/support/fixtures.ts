@@ -1,7 +1,7 @@
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Document as DocxDocument, Packer, Paragraph } from 'docx';
 import * as path from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 
 // A font that ships in node_modules (pdfjs-dist), so images render the same on any machine.
@@ -46,22 +46,54 @@ export function docx(paragraphs: string[]): Promise<Buffer> {
   return Packer.toBuffer(document);
 }
 
+/** A zip entry already deflated: `size` and `crc` are those of its inflated bytes. */
+export interface DeflatedEntry {
+  name: string;
+  compressed: Buffer;
+  size: number;
+  crc: number;
+}
+
+/** An entry made of `times` copies of `block` between `head` and `tail`, deflated as a stream: never held inflated. */
+export async function repeatedEntry(name: string, head: string, block: string, times: number, tail: string): Promise<DeflatedEntry> {
+  const deflater = createDeflateRaw({ level: 9 });
+  const output: Buffer[] = [];
+  deflater.on('data', (chunk: Buffer) => output.push(chunk));
+  const done = new Promise((resolve, reject) => deflater.on('end', resolve).on('error', reject));
+  const copiesPerWrite = Math.ceil((1024 * 1024) / block.length);
+  const repeated = Buffer.from(block.repeat(copiesPerWrite));
+  let crc = crc32(head);
+  let size = Buffer.byteLength(head);
+  deflater.write(head);
+  for (let written = 0; written < times; written += copiesPerWrite) {
+    const piece = written + copiesPerWrite <= times ? repeated : Buffer.from(block.repeat(times - written));
+    crc = crc32(piece, crc);
+    size += piece.length;
+    if (!deflater.write(piece)) await new Promise((resolve) => deflater.once('drain', resolve));
+  }
+  crc = crc32(tail, crc);
+  size += Buffer.byteLength(tail);
+  deflater.end(tail);
+  await done;
+  return { name, compressed: Buffer.concat(output), size, crc };
+}
+
 /** A zip of the given entries (deflated), written by hand so a bomb can be made. */
-export function zip(entries: { name: string; data: Buffer }[]): Buffer {
+export function zip(entries: ({ name: string; data: Buffer } | DeflatedEntry)[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name);
-    const compressed = deflateRawSync(entry.data, { level: 9 });
-    const crc = crc32(entry.data);
+    const { compressed, size, crc } =
+      'data' in entry ? { compressed: deflateRawSync(entry.data, { level: 9 }), size: entry.data.length, crc: crc32(entry.data) } : entry;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -70,7 +102,7 @@ export function zip(entries: { name: string; data: Buffer }[]): Buffer {
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);

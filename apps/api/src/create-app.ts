@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { bodyParserErrorHandler } from '../../../libs/common/src';
+import { bodyParserErrorHandler, jsonShapeVerifier } from '../../../libs/common/src';
 import { AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { httpMetrics } from './metrics/http-metrics.middleware';
@@ -38,8 +38,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(helmet());
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, credentials: true });
-  app.use(express.json({ limit: config.limits.requestBodyBytes }));
-  app.use(express.urlencoded({ extended: false, limit: config.limits.requestBodyBytes }));
+  const { requestBodyBytes: limit, bodyShape } = config.limits;
+  app.use(express.json({ limit, verify: jsonShapeVerifier(bodyShape) }));
+  // Only login takes a form (OAuth2 password flow); elsewhere a form is left unparsed and told to send JSON.
+  app.use('/api/auth/login', express.urlencoded({ extended: false, limit, parameterLimit: bodyShape.maxValues }));
   app.use(bodyParserErrorHandler);
   app.useWebSocketAdapter(new SocketIoAdapter(app, config));
   app.setGlobalPrefix('api', { exclude: ['metrics'] });

@@ -13,7 +13,8 @@ import { CliModule } from './cli.module';
  */
 export async function createAdmin(config: AppConfig, input: Record<string, unknown>): Promise<string> {
   const valid = (await new AppValidationPipe().transform(input, { type: 'body', metatype: RegisterDto })) as RegisterDto;
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'], abortOnError: false });
+  // No Nest logging: the command prints its one result line, or main() its one error line.
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });
   try {
     const users = context.get(UsersService);
     const existing = await users.findByLogin(valid.email);

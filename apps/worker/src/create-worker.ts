@@ -1,16 +1,14 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '../../../libs/config/src';
+import { AppConfig, StartupError } from '../../../libs/config/src';
 import { usesWorker } from '../../../libs/jobs/src';
 import { WorkerModule } from './worker.module';
 
 /** The job worker process (apps/worker). */
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   if (!usesWorker(config)) {
-    throw new Error(
-      'The worker needs REDIS_URL and DATABASE_URL; without them the API runs jobs in-process.',
-    );
+    throw new StartupError('The worker needs REDIS_URL and DATABASE_URL; without them the API runs jobs in-process.');
   }
   const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,

@@ -1,8 +1,15 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, readProcessEnv, resolveJwtSecret } from '../../../libs/config/src';
+import { Logger } from 'nestjs-pino';
+import { BootReporter, prepareBoot } from '../../../libs/common/src';
+import { Env, readProcessEnv } from '../../../libs/config/src';
 import { createWorker } from './create-worker';
 
-createWorker(resolveJwtSecret(loadConfig(readProcessEnv()))).catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+async function main(env: Env, boot: BootReporter): Promise<void> {
+  const config = await prepareBoot(env, boot);
+  const worker = await createWorker(config);
+  for (const warning of config.warnings) worker.get(Logger).warn(warning);
+}
+
+const env = readProcessEnv();
+const boot = new BootReporter('FoyerGPT worker', env);
+main(env, boot).catch((error: unknown) => boot.fail(error));

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.auth.jwtExpiresInSeconds).toBe(7 * 86400);
     expect(config.llm).toMatchObject({ mode: 'mistral', apiModel: 'mistral-small-latest', embeddingProvider: 'mistral' });
     expect(config.limits.messagesPerMinute).toBe(10);
+    expect(config.limits.streamsPerUser).toBe(20);
   });
 
   it('treats empty variables as unset', () => {
@@ -58,10 +59,45 @@ describe('loadConfig', () => {
 
   it('refuses production without a JWT secret, with a short secret, or with CORS *', () => {
     expect(problemsOf({ APP_ENV: 'production', CORS_ORIGINS: '*' })).toEqual([
-      'JWT_SECRET_KEY: is required when APP_ENV=production',
+      'JWT_SECRET_KEY: is required when APP_ENV=production; generate one with: openssl rand -base64 48',
       'CORS_ORIGINS: must list origins, not "*", when APP_ENV=production',
     ]);
-    expect(problemsOf({ JWT_SECRET_KEY: 'short' })).toEqual(['JWT_SECRET_KEY: must be at least 32 characters']);
+    expect(problemsOf({ JWT_SECRET_KEY: 'short' })).toEqual([
+      'JWT_SECRET_KEY: must be at least 32 characters; generate one with: openssl rand -base64 48',
+    ]);
+  });
+
+  it('refuses a placeholder secret in production, naming it without quoting it, and only warns elsewhere', () => {
+    const placeholder = 'your-secret-key-here-change-in-production';
+    const problems = problemsOf({ APP_ENV: 'production', JWT_SECRET_KEY: placeholder, METRICS_TOKEN: 'metrics-metrics-metrics' });
+    expect(problems).toEqual([
+      'JWT_SECRET_KEY: looks like a placeholder (contains "secret-key"); generate one with: openssl rand -base64 48',
+      'METRICS_TOKEN: repeats itself; generate one with: openssl rand -base64 48',
+    ]);
+    expect(problems.join()).not.toContain(placeholder);
+
+    const development = loadConfig({ JWT_SECRET_KEY: placeholder, METRICS_TOKEN: 'scrape-secret' }, '/srv');
+    expect(development.auth.jwtSecret).toBe(placeholder);
+    expect(development.warnings).toEqual([
+      expect.stringMatching(/^JWT_SECRET_KEY: looks like a placeholder .*refused when APP_ENV=production/),
+      expect.stringMatching(/^METRICS_TOKEN: must be at least 16 characters/),
+    ]);
+    const generated = 'k3J9vQ2xN8pL5wR1tY7uE4oA6sD0fG3hZ2cV9bM1nX5q';
+    expect(loadConfig({ APP_ENV: 'production', JWT_SECRET_KEY: generated }, '/srv').warnings).toEqual([]);
+  });
+
+  it('never quotes the password of a bad URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://app:hunter2@db/foyer' })).toEqual([
+      'DATABASE_URL: must use postgres: or postgresql: or postgresql+asyncpg: or postgresql+psycopg: (got "mysql://app:***@db/foyer")',
+    ]);
+  });
+
+  it('limits registrations per address, 20 an hour by default', () => {
+    expect(loadConfig({}, '/srv').auth).toMatchObject({ registrationsPerWindow: 20, registrationWindowSeconds: 3600 });
+    expect(loadConfig({ REGISTER_RATE_LIMIT: '5', REGISTER_RATE_WINDOW: '10m' }, '/srv').auth).toMatchObject({
+      registrationsPerWindow: 5,
+      registrationWindowSeconds: 600,
+    });
   });
 
   it('wants the admin bootstrap variables together', () => {
@@ -73,5 +109,37 @@ describe('loadConfig', () => {
   it('parses durations with units', () => {
     expect(loadConfig({ JWT_EXPIRES_IN: '12h' }, '/srv').auth.jwtExpiresInSeconds).toBe(43200);
     expect(loadConfig({ JWT_EXPIRES_IN: '3600' }, '/srv').auth.jwtExpiresInSeconds).toBe(3600);
+  });
+
+  it('limits uploads per user by default, in the units operators write', () => {
+    expect(loadConfig({}, '/srv').limits).toMatchObject({
+      uploadsPerWindow: 30,
+      uploadWindowSeconds: 60,
+      userStorageQuotaBytes: 1024 * 1024 * 1024,
+      maxPendingDocumentsPerUser: 20,
+    });
+    expect(loadConfig({ UPLOAD_RATE_WINDOW: '10m', USER_STORAGE_QUOTA_MB: '5' }, '/srv').limits).toMatchObject({
+      uploadWindowSeconds: 600,
+      userStorageQuotaBytes: 5 * 1024 * 1024,
+    });
+    expect(problemsOf({ MAX_PENDING_DOCUMENTS_PER_USER: '0' })).toEqual([
+      'MAX_PENDING_DOCUMENTS_PER_USER: must be between 1 and 100000 (got "0")',
+    ]);
+  });
+
+  it('caps what one document may yield and the memory its extraction may take', () => {
+    expect(loadConfig({}, '/srv').documents).toMatchObject({ maxChars: 2_000_000, pdfMaxStreamBytes: 100 * 1024 * 1024, jobMemoryMb: 512 });
+    expect(loadConfig({ DOCUMENT_MAX_CHARS: '5000', PDF_MAX_STREAM_MB: '8', DOCUMENT_JOB_MEMORY_MB: '256' }, '/srv').documents).toMatchObject({
+      maxChars: 5000,
+      pdfMaxStreamBytes: 8 * 1024 * 1024,
+      jobMemoryMb: 256,
+    });
+    expect(problemsOf({ DOCUMENT_JOB_MEMORY_MB: '16' })).toEqual(['DOCUMENT_JOB_MEMORY_MB: must be between 64 and 16384 (got "16")']);
+  });
+
+  it('bounds the shape of request bodies and socket payloads', () => {
+    expect(loadConfig({}, '/srv').limits.bodyShape).toEqual({ maxDepth: 16, maxValues: 500 });
+    expect(loadConfig({ MAX_JSON_DEPTH: '8', MAX_JSON_VALUES: '2000' }, '/srv').limits.bodyShape).toEqual({ maxDepth: 8, maxValues: 2000 });
+    expect(problemsOf({ MAX_JSON_VALUES: '5' })).toEqual(['MAX_JSON_VALUES: must be between 10 and 1000000 (got "5")']);
   });
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Env, EnvReader } from './env-parsers';
+import { checkSecret, GENERATE_SECRET_HINT } from './secret-strength';
 
 export const APP_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -27,6 +28,8 @@ export interface AppConfig {
   redisKeyPrefix: string;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Settings accepted outside production that a production boot would refuse; logged at start-up. */
+  warnings: string[];
   auth: {
     /** Undefined until resolved: in development a generated secret is kept in dataDir. */
     jwtSecret?: string;
@@ -35,6 +38,9 @@ export interface AppConfig {
     allowRegistration: boolean;
     loginAttemptsPerWindow: number;
     loginWindowSeconds: number;
+    /** Registrations allowed per client IP in the window. */
+    registrationsPerWindow: number;
+    registrationWindowSeconds: number;
     admin?: { email: string; trigramme: string; password: string };
   };
   llm: {
@@ -64,9 +70,24 @@ export interface AppConfig {
     messagesPerMinute: number;
     maxUploadBytes: number;
     requestBodyBytes: number;
+    /**
+     * Shape of a parsed body or socket payload, checked before any transformation:
+     * nesting depth, and values (every object field and array item, nested ones included).
+     */
+    bodyShape: { maxDepth: number; maxValues: number };
     systemPromptMaxChars: number;
     messageMaxChars: number;
     concurrentGenerationsPerUser: number;
+    /** Answer streams (SSE) one user may hold open on one instance. */
+    streamsPerUser: number;
+    uploadsPerWindow: number;
+    uploadWindowSeconds: number;
+    /** Sum of the sizes of the documents a user uploaded. */
+    userStorageQuotaBytes: number;
+    /** Documents of one user waiting for extraction, so no one monopolises the queue. */
+    maxPendingDocumentsPerUser: number;
+    /** Socket.IO connections one user may hold open, across every instance when Redis is on. */
+    socketsPerUser: number;
   };
   jobs: {
     sessionCleanupIntervalSeconds: number;
@@ -76,6 +97,12 @@ export interface AppConfig {
     maxImagePixels: number;
     docxMaxUncompressedBytes: number;
     docxMaxEntries: number;
+    /** Extracted text of one document; longer documents fail rather than flood the index. */
+    maxChars: number;
+    /** Decoded size of one compressed PDF stream (content, font, object stream). */
+    pdfMaxStreamBytes: number;
+    /** Heap and buffers of one extraction thread; beyond it the document fails, the process lives. */
+    jobMemoryMb: number;
     jobTimeoutSeconds: number;
     ocrWorkers: number;
   };
@@ -114,12 +141,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     'postgresql+psycopg:',
   ]);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const production = appEnv === 'production';
   const jwtSecret = read.optional('JWT_SECRET_KEY');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    read.fail('JWT_SECRET_KEY', 'must be at least 32 characters');
+    read.fail('JWT_SECRET_KEY', `must be at least 32 characters; ${GENERATE_SECRET_HINT}`);
+  } else {
+    checkSecret(read, 'JWT_SECRET_KEY', production, 32);
   }
   if (appEnv === 'production' && jwtSecret === undefined) {
-    read.fail('JWT_SECRET_KEY', 'is required when APP_ENV=production');
+    read.fail('JWT_SECRET_KEY', `is required when APP_ENV=production; ${GENERATE_SECRET_HINT}`);
   }
 
   const corsOrigins = read.list('CORS_ORIGINS', ['http://localhost:8060']);
@@ -147,7 +177,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
     redisUrl,
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', 'foyergpt:'),
-    metricsToken: read.optional('METRICS_TOKEN'),
+    metricsToken: checkSecret(read, 'METRICS_TOKEN', production, 16),
+    warnings: read.warnings,
     auth: {
       jwtSecret,
       jwtExpiresInSeconds: read.duration('JWT_EXPIRES_IN', 7 * 86400),
@@ -155,6 +186,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       allowRegistration: read.bool('ALLOW_REGISTRATION', true),
       loginAttemptsPerWindow: read.int('LOGIN_RATE_LIMIT', 10, 1, 10000),
       loginWindowSeconds: read.duration('LOGIN_RATE_WINDOW', 900),
+      registrationsPerWindow: read.int('REGISTER_RATE_LIMIT', 20, 1, 100_000),
+      registrationWindowSeconds: read.duration('REGISTER_RATE_WINDOW', 3600),
       admin:
         adminEmail && adminTrigramme && adminPassword
           ? { email: adminEmail, trigramme: adminTrigramme, password: adminPassword }
@@ -188,9 +221,19 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       messagesPerMinute: read.int('RATE_LIMIT_MESSAGES_PER_MINUTE', 10, 1, 100000),
       maxUploadBytes: read.int('MAX_UPLOAD_MB', 25, 1, 1024) * 1024 * 1024,
       requestBodyBytes: read.int('MAX_JSON_BODY_KB', 1024, 16, 65536) * 1024,
+      bodyShape: {
+        maxDepth: read.int('MAX_JSON_DEPTH', 16, 2, 1000),
+        maxValues: read.int('MAX_JSON_VALUES', 500, 10, 1_000_000),
+      },
       systemPromptMaxChars: read.int('AGENT_PROMPT_MAX_CHARS', 32000, 100, 200000),
       messageMaxChars: read.int('MESSAGE_MAX_CHARS', 32000, 100, 1_000_000),
       concurrentGenerationsPerUser: read.int('MAX_CONCURRENT_GENERATIONS', 3, 1, 10_000),
+      streamsPerUser: read.int('MAX_STREAMS_PER_USER', 20, 1, 10_000),
+      uploadsPerWindow: read.int('UPLOAD_RATE_LIMIT', 30, 1, 100_000),
+      uploadWindowSeconds: read.duration('UPLOAD_RATE_WINDOW', 60),
+      userStorageQuotaBytes: read.int('USER_STORAGE_QUOTA_MB', 1024, 1, 10_000_000) * 1024 * 1024,
+      maxPendingDocumentsPerUser: read.int('MAX_PENDING_DOCUMENTS_PER_USER', 20, 1, 100_000),
+      socketsPerUser: read.int('MAX_SOCKETS_PER_USER', 20, 1, 10_000),
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),
@@ -200,6 +243,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       maxImagePixels: read.int('IMAGE_MAX_MEGAPIXELS', 50, 1, 1000) * 1_000_000,
       docxMaxUncompressedBytes: read.int('DOCX_MAX_UNCOMPRESSED_MB', 200, 1, 10_000) * 1024 * 1024,
       docxMaxEntries: read.int('DOCX_MAX_ENTRIES', 5000, 10, 1_000_000),
+      maxChars: read.int('DOCUMENT_MAX_CHARS', 2_000_000, 1000, 100_000_000),
+      pdfMaxStreamBytes: read.int('PDF_MAX_STREAM_MB', 100, 1, 4096) * 1024 * 1024,
+      jobMemoryMb: read.int('DOCUMENT_JOB_MEMORY_MB', 512, 64, 16_384),
       jobTimeoutSeconds: read.duration('DOCUMENT_JOB_TIMEOUT', 600),
       ocrWorkers: read.int('OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
     },

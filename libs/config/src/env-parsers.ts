@@ -1,3 +1,5 @@
+import { redactUrl } from './redact-url';
+
 /**
  * Small parsers for environment values. Each returns the parsed value or throws
  * an Error whose message says what was expected; `readEnv` turns those into one
@@ -7,6 +9,8 @@ export type Env = Record<string, string | undefined>;
 
 export class EnvReader {
   readonly problems: string[] = [];
+  /** Accepted here, refused in production (e.g. a weak secret in development). */
+  readonly warnings: string[] = [];
 
   constructor(private readonly env: Env) {}
 
@@ -50,6 +54,7 @@ export class EnvReader {
     });
   }
 
+  /** Failures quote the URL with its password hidden. */
   url(name: string, protocols: readonly string[]): string | undefined {
     return this.parse<string | undefined>(name, undefined, (value) => {
       let parsed: URL;
@@ -62,7 +67,7 @@ export class EnvReader {
         throw new Error(`must use ${protocols.join(' or ')}`);
       }
       return value;
-    });
+    }, redactUrl);
   }
 
   /** A list given as a JSON array (as in the seed) or comma-separated. */
@@ -98,14 +103,18 @@ export class EnvReader {
     this.problems.push(`${name}: ${message}`);
   }
 
-  private parse<T>(name: string, fallback: T, parser: (value: string) => T): T {
+  warn(name: string, message: string): void {
+    this.warnings.push(`${name}: ${message}`);
+  }
+
+  private parse<T>(name: string, fallback: T, parser: (value: string) => T, shown = (value: string) => value): T {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     try {
       return parser(value);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.fail(name, `${reason} (got "${value}")`);
+      this.fail(name, `${reason} (got "${shown(value)}")`);
       return fallback;
     }
   }

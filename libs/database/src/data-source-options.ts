@@ -6,6 +6,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/src';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { lockEmbeddedDatabase } from './pglite/embedded-lock';
 import { pgliteDriver } from './pglite/pglite-pool';
 
 const common = {
@@ -25,7 +26,8 @@ export function pgliteDataDir(config: AppConfig): string {
 /**
  * The one place database options are built, for the app, the worker, the tests
  * and the TypeORM CLI (ormconfig.ts). With DATABASE_URL unset the database is
- * PGlite in-process, persisted under DATA_DIR, with pgvector loaded.
+ * PGlite in-process, persisted under DATA_DIR, with pgvector loaded, and locked
+ * to this process until the data source is destroyed.
  */
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   if (config.databaseUrl) {
@@ -39,6 +41,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   }
   const dataDir = pgliteDataDir(config);
   fs.mkdirSync(dataDir, { recursive: true });
+  const unlock = lockEmbeddedDatabase(dataDir);
   const db = new PGlite({ dataDir, extensions: { vector } });
-  return { ...common, driver: pgliteDriver(db) } as DataSourceOptions;
+  return { ...common, driver: pgliteDriver(db, unlock) } as DataSourceOptions;
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 import { buildDataSourceOptions } from './data-source-options';
+import { DatabaseUnavailableError } from './database-unavailable.error';
 import { runMigrations } from './migrate';
 
 /**
@@ -16,14 +17,22 @@ import { runMigrations } from './migrate';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         ...buildDataSourceOptions(config),
+        // A server still starting gets two more chances; a wrong name or password fails at once.
         retryAttempts: 3,
-        retryDelay: 2000,
+        retryDelay: 1000,
+        toRetry: (error: unknown) => error instanceof DatabaseUnavailableError && error.transient,
         embedded: !config.databaseUrl,
       }),
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('No database options');
         const { embedded, ...rest } = options as typeof options & { embedded: boolean };
-        const dataSource = await new DataSource(rest).initialize();
+        const dataSource = new DataSource(rest);
+        try {
+          await dataSource.initialize();
+        } catch (error) {
+          if (embedded || !('url' in rest) || !rest.url) throw error;
+          throw new DatabaseUnavailableError(rest.url, error);
+        }
         await runMigrations(dataSource, embedded);
         return dataSource;
       },

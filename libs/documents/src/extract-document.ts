@@ -4,6 +4,7 @@ import { ExtractionError } from './extraction.errors';
 import { extractDocx } from './extractors/docx.extractor';
 import { extractPdf } from './extractors/pdf.extractor';
 import { decodeText } from './extractors/text.extractor';
+import { TextBudget } from './text-budget';
 
 export interface ExtractedPage {
   page: number;
@@ -16,11 +17,13 @@ export interface ExtractionLimits {
   maxImagePixels: number;
   docxMaxUncompressedBytes: number;
   docxMaxEntries: number;
+  maxChars: number;
+  pdfMaxStreamBytes: number;
 }
 
 export interface ExtractionContext {
   limits: ExtractionLimits;
-  signal: AbortSignal;
+  budget: TextBudget;
   ocr: (image: Buffer) => Promise<string>;
   /** 0..1, for progress events. */
   progress: (fraction: number) => void;
@@ -40,24 +43,32 @@ function checkImageSize(buffer: Buffer, maxPixels: number): void {
   }
 }
 
-/** Text of a document by page. Fails with a clear reason when there is none. */
-export async function extractDocument(buffer: Buffer, kind: DocumentKind, context: ExtractionContext): Promise<ExtractedPage[]> {
-  let pages: ExtractedPage[];
+async function extractPages(buffer: Buffer, kind: DocumentKind, context: ExtractionContext): Promise<ExtractedPage[]> {
+  const { limits, budget } = context;
   switch (kind) {
     case 'pdf':
-      pages = await extractPdf(buffer, context);
-      break;
-    case 'docx':
-      pages = [{ page: 1, text: await extractDocx(buffer, { maxEntries: context.limits.docxMaxEntries, maxUncompressedBytes: context.limits.docxMaxUncompressedBytes }), ocr: false }];
-      break;
-    case 'text':
-      pages = [{ page: 1, text: decodeText(buffer), ocr: false }];
-      break;
+      return extractPdf(buffer, context);
+    case 'docx': {
+      const zipLimits = { maxEntries: limits.docxMaxEntries, maxUncompressedBytes: limits.docxMaxUncompressedBytes };
+      return [{ page: 1, text: await extractDocx(buffer, zipLimits, budget), ocr: false }];
+    }
+    case 'text': {
+      const text = decodeText(buffer);
+      budget.take(text.length);
+      return [{ page: 1, text, ocr: false }];
+    }
     case 'image':
-      checkImageSize(buffer, context.limits.maxImagePixels);
-      pages = [{ page: 1, text: await context.ocr(buffer), ocr: true }];
-      break;
+      checkImageSize(buffer, limits.maxImagePixels);
+      return [{ page: 1, text: await context.ocr(buffer), ocr: true }];
   }
+}
+
+/**
+ * Text of a document by page, at most `limits.maxChars` of it (counted as it
+ * is produced). Fails with a clear reason when there is none, or too much.
+ */
+export async function extractDocument(buffer: Buffer, kind: DocumentKind, context: Omit<ExtractionContext, 'budget'>): Promise<ExtractedPage[]> {
+  const pages = await extractPages(buffer, kind, { ...context, budget: new TextBudget(context.limits.maxChars) });
   context.progress(1);
   const cleaned = pages.map((page) => ({ ...page, text: page.text.replaceAll('\u0000', '').trim() }));
   if (!cleaned.some((page) => page.text.length > 0)) {

@@ -5,3 +5,5 @@ export * from './extract-document';
 export * from './extraction.errors';
 export * from './ocr-pool';
 export * from './safe-filename';
+export * from './extraction-thread/extraction-messages';
+export * from './extraction-thread/run-extraction';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createScheduler, createWorker, Scheduler } from 'tesseract.js';
@@ -28,25 +28,45 @@ function prepareLanguageData(dataDir: string): string {
   return dir;
 }
 
+/** OCR asked for while the process stops: the document is left to be read again, not failed. */
+export class OcrStoppedError extends Error {
+  constructor() {
+    super('OCR is stopping with the process');
+  }
+}
+
 /**
  * French and English OCR, offline, on a pool of tesseract.js workers (one per
  * core by default) started on first use and reused across jobs.
  */
 @Injectable()
-export class OcrPool implements OnModuleDestroy {
+export class OcrPool implements OnApplicationShutdown {
   private readonly logger = new Logger('OcrPool');
   private scheduler?: Promise<Scheduler>;
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async recognize(image: Buffer): Promise<string> {
-    const scheduler = await this.start();
-    const result = await scheduler.addJob('recognize', image);
-    return result.data.text;
+    if (this.stopping) throw new OcrStoppedError();
+    const job = this.start().then((scheduler) => scheduler.addJob('recognize', image));
+    this.running.add(job);
+    try {
+      return (await job).data.text;
+    } finally {
+      this.running.delete(job);
+    }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the jobs' own shutdown (which lets running jobs finish): recognitions
+   * still running finish first, since terminating tesseract.js under them crashes it.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (!this.scheduler) return;
+    await Promise.allSettled([...this.running]);
     const scheduler = await this.scheduler.catch(() => undefined);
     await scheduler?.terminate();
   }

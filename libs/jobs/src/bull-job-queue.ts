@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
-import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue, QUEUE_NAME } from './job.types';
+import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue, JobQueueStatus, QUEUE_NAME } from './job.types';
 
 /** Producer side with Redis: jobs are stored in BullMQ and run by apps/worker. */
 @Injectable()
@@ -20,6 +20,13 @@ export class BullJobQueue implements JobQueue, OnApplicationShutdown {
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
+  }
+
+  /** Workers are the queue's named Redis clients (CLIENT LIST); waiting excludes delayed retries. */
+  async status(): Promise<JobQueueStatus> {
+    const queue = this.open();
+    const [consumers, waiting] = await Promise.all([queue.getWorkersCount(), queue.getJobCountByTypes('waiting', 'prioritized')]);
+    return { consumers, waiting };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
@@ -7,7 +7,7 @@ import { bullPrefix, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
 
 /** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */
 @Injectable()
-export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BullJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobWorker');
   private readonly handlers: Map<string, JobHandler>;
   private worker?: Worker;
@@ -32,6 +32,10 @@ export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutd
         data: {},
       });
     }
+    // A repeating job retired by an upgrade stops, instead of failing every period for want of a handler.
+    for (const scheduler of await this.scheduler.getJobSchedulers()) {
+      if (!this.handlers.get(scheduler.name)?.everySeconds) await this.scheduler.removeJobScheduler(scheduler.key);
+    }
     this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: 4, autorun: false });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'Job failed'),
@@ -44,8 +48,8 @@ export class BullJobWorker implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log(`Processing jobs: ${[...this.handlers.keys()].join(', ')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // close() waits for the jobs in progress to finish.
+  /** Before the database, Redis and OCR close (on application shutdown): close() waits for the jobs in progress to finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.loop;
     await this.scheduler?.close();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, EnqueueOptions, JOB_HANDLERS, JobHandler, JobQueue } from './job.types';
+import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, EnqueueOptions, JOB_HANDLERS, JobHandler, JobQueue, JobQueueStatus } from './job.types';
 
 /**
  * Runs jobs inside the API process when no Redis is configured: the same
@@ -43,6 +43,10 @@ export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnAp
       if (options.jobId) this.queuedIds.delete(options.jobId);
     });
     this.running.add(run);
+  }
+
+  async status(): Promise<JobQueueStatus> {
+    return { consumers: 1, waiting: this.running.size };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,11 +4,10 @@ import { DocumentExtractionJob } from './handlers/document-extraction.job';
 import { EmbeddingsSyncJob } from './handlers/embeddings-sync.job';
 import { MemoryLearningJob } from './handlers/memory-learning.job';
 import { SessionCleanupJob } from './handlers/session-cleanup.job';
-import { StaleAnswersJob } from './handlers/stale-answers.job';
 import { JOB_HANDLERS, JobHandler } from './job.types';
 
 /** Every job handler, for whichever side processes jobs (worker or in-process). */
-const HANDLERS = [SessionCleanupJob, StaleAnswersJob, ChatTitleJob, DocumentExtractionJob, EmbeddingsSyncJob, MemoryLearningJob];
+const HANDLERS = [SessionCleanupJob, ChatTitleJob, DocumentExtractionJob, EmbeddingsSyncJob, MemoryLearningJob];
 
 @Module({
   providers: [

@@ -13,8 +13,16 @@ export interface EnqueueOptions {
   jobId?: string;
 }
 
+/** Whether queued jobs will run: readiness reports a queue nobody consumes. */
+export interface JobQueueStatus {
+  /** Processes taking jobs; the API itself when jobs run in-process. */
+  consumers: number;
+  waiting: number;
+}
+
 export interface JobQueue {
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  status(): Promise<JobQueueStatus>;
 }
 
 export const JOB_QUEUE = Symbol('JOB_QUEUE');

@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { createHttpFetch } from './http-fetch';
 import { LlmError, LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from './llm.errors';
 import type { ChatRequest, ChatResult, LlmProvider, ModelInfo, ProviderName, StreamChunk } from './llm.types';
 
@@ -46,6 +47,8 @@ export function toLlmError(error: unknown): unknown {
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly name: ProviderName;
   private readonly clients = new Map<string, OpenAI>();
+  // Our own fetch: a timed-out request closes its upstream connection at once (see createHttpFetch).
+  private readonly fetch = createHttpFetch();
 
   constructor(private readonly settings: ProviderSettings) {
     this.name = settings.name;
@@ -155,6 +158,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         maxRetries: 0,
         timeout: 24 * 3600_000,
         logLevel: 'off',
+        fetch: this.fetch,
       });
       this.clients.set(key, client);
     }

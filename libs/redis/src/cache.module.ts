@@ -1,23 +1,26 @@
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import { createKeyvNonBlocking } from '@keyv/redis';
+import type Redis from 'ioredis';
+import { Keyv } from 'keyv';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
+import { REDIS } from './redis.module';
+import { RedisCacheStore } from './redis-cache-store';
 
 /**
  * cache-manager with Redis (shared by every instance) when REDIS_URL is set,
- * in memory otherwise. The Redis store is non-blocking: if Redis goes away,
- * reads miss and the app falls back to the database instead of failing.
+ * in memory otherwise. The Redis store uses the shared client: while Redis is
+ * unreachable or slow, reads miss and the app falls back to the database.
  */
 @Module({
   imports: [
     NestCacheModule.registerAsync({
       isGlobal: true,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: Redis | null) => ({
         ttl: 300_000,
-        stores: config.redisUrl
-          ? [createKeyvNonBlocking(config.redisUrl, { namespace: `${config.redisKeyPrefix}cache` })]
+        stores: redis
+          ? [new Keyv({ store: new RedisCacheStore(redis, `${config.redisKeyPrefix}cache`), useKeyPrefix: false })]
           : undefined,
       }),
     }),

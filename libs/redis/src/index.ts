@@ -1,2 +1,4 @@
 export * from './redis.module';
+export * from './redis-errors';
 export * from './cache.module';
+export * from './cache-epoch';

@@ -1,5 +1,6 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Command } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 
@@ -12,24 +13,64 @@ export const REDIS = Symbol('REDIS');
  */
 export const REDIS_DISCONNECT_TIMEOUT_MS = 500;
 
-export function createRedisClient(url: string, name: string): Redis {
+/** A Redis command answers in microseconds; one that takes this long is a Redis that cannot answer. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+const REDIS_CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * An ioredis client whose failed commands are never unhandled rejections:
+ * libraries that publish without awaiting (the Socket.IO adapter, the
+ * emitter) would otherwise crash the process whenever Redis is unreachable.
+ * Callers that await a command still receive its error.
+ */
+class OwnedRedis extends Redis {
+  constructor(
+    url: string,
+    options: RedisOptions,
+    private readonly onCommandFailure: (error: Error) => void,
+  ) {
+    super(url, options);
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    command.promise.catch(this.onCommandFailure);
+    return super.sendCommand(command, stream);
+  }
+}
+
+export interface RedisClientOptions {
+  /**
+   * Refuse commands at once while disconnected instead of queueing them until
+   * Redis returns: for the client that requests wait on, so they answer 503 fast.
+   */
+  failFast?: boolean;
+}
+
+export function createRedisClient(url: string, name: string, { failFast = false }: RedisClientOptions = {}): Redis {
   const logger = new Logger(`Redis:${name}`);
-  const client = new Redis(url, {
-    connectionName: `foyergpt-${name}`,
-    // Fail a command after a short wait instead of queueing forever while Redis is down.
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
-  });
   let lastLogged = 0;
-  client.on('error', (error: Error) => {
-    // ioredis emits an error per reconnection attempt; one line every 10 s is enough.
-    if (Date.now() - lastLogged > 10_000) {
-      lastLogged = Date.now();
-      logger.warn(`Redis unavailable: ${error.message}`);
-    }
-  });
+  // ioredis reports each reconnection attempt and each failed command; one line every 10 s is enough.
+  const warn = (what: string, error: Error) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger.warn(`Redis ${what}: ${error.message}`);
+  };
+  const client = new OwnedRedis(
+    url,
+    {
+      connectionName: `foyergpt-${name}`,
+      // Fail a command after a short wait instead of queueing forever while Redis is down.
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: !failFast,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
+    },
+    (error) => warn('command failed', error),
+  );
+  client.on('error', (error: Error) => warn('unavailable', error));
   return client;
 }
 
@@ -42,6 +83,12 @@ function settle(work: Promise<unknown>, timeoutMs: number): Promise<void> {
     ),
     new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Until a fail-fast client first connects, its commands would fail: boot waits for it, boundedly. */
+async function firstConnection(client: Redis): Promise<Redis> {
+  if (client.status !== 'ready') await settle(new Promise((resolve) => client.once('ready', resolve)), REDIS_CONNECT_TIMEOUT_MS);
+  return client;
 }
 
 /**
@@ -72,7 +119,8 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (config.redisUrl ? createRedisClient(config.redisUrl, 'main') : null),
+      useFactory: (config: AppConfig) =>
+        config.redisUrl ? firstConnection(createRedisClient(config.redisUrl, 'main', { failFast: true })) : null,
     },
     RedisCloser,
   ],

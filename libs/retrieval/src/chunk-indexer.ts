@@ -1,17 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Not, Or } from 'typeorm';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DataSource, IsNull, Not, Or } from 'typeorm';
 import { DocumentChunk } from '../../database/src';
-import { chunkPages, PageText } from './chunker';
+import type { TextChunk } from './chunker';
 import { EmbeddingService } from './embedding.service';
 import { tsvectorSql, unaccent } from './text-search';
 import { VectorIndex } from './vector-index';
 
 const EMBED_BATCH = 64;
+// Rows per INSERT: each statement is its own short transaction.
+const INSERT_BATCH = 100;
 
-/** Turns a document's pages into indexed chunks, and keeps their embeddings in the current model. */
+/** Stores a document's chunks (made by the chunker), and keeps their embeddings in the current model. */
 @Injectable()
 export class ChunkIndexer {
   private readonly logger = new Logger('ChunkIndexer');
@@ -20,24 +21,26 @@ export class ChunkIndexer {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly embeddings: EmbeddingService,
     private readonly vectors: VectorIndex,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Replaces the document's chunks (in the caller's transaction). */
-  async index(manager: EntityManager, documentId: number, pages: PageText[]): Promise<number> {
-    await manager.delete(DocumentChunk, { document_id: documentId });
-    const chunks = chunkPages(pages, {
-      chunkTokens: this.config.retrieval.chunkTokens,
-      overlapTokens: this.config.retrieval.chunkOverlapTokens,
-    });
-    for (const chunk of chunks) {
-      await manager.query(
-        `INSERT INTO document_chunks (document_id, page, position, text, token_count, tsv)
-         VALUES ($1, $2, $3, $4, $5, ${tsvectorSql('$6')})`,
-        [documentId, chunk.page, chunk.position, chunk.text, chunk.tokens, unaccent(chunk.text)],
+  /**
+   * Stores a document's chunks, a batch per statement: no transaction stays
+   * open for the whole document, so deleting it never waits behind this; and
+   * the embedded database, which runs on this thread, serves requests between.
+   */
+  async insert(documentId: number, chunks: TextChunk[]): Promise<void> {
+    for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
+      const batch = chunks.slice(start, start + INSERT_BATCH);
+      const rows = batch.map((_, i) => {
+        const p = i * 6;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, ${tsvectorSql(`$${p + 6}`)})`;
+      });
+      await this.dataSource.query(
+        `INSERT INTO document_chunks (document_id, page, position, text, token_count, tsv) VALUES ${rows.join(', ')}`,
+        batch.flatMap((chunk) => [documentId, chunk.page, chunk.position, chunk.text, chunk.tokens, unaccent(chunk.text)]),
       );
+      await nextTurn();
     }
-    return chunks.length;
   }
 
   /**
@@ -59,10 +62,12 @@ export class ChunkIndexer {
       });
       if (batch.length === 0) return done;
       const vectors = await this.embeddings.embed(batch.map((chunk) => chunk.text), signal);
+      // One row per statement, each followed by a turn for requests: the embedded database runs on this thread.
       for (const [i, chunk] of batch.entries()) {
         await repository.update(chunk.id, { embedding: vectors[i], embedding_model: model, embedding_dim: vectors[i].length });
+        await this.vectors.store([{ chunkId: chunk.id, model, vector: vectors[i] }]);
+        await nextTurn();
       }
-      await this.vectors.store(batch.map((chunk, i) => ({ chunkId: chunk.id, model, vector: vectors[i] })));
       done += batch.length;
       if (done % 1000 < EMBED_BATCH) this.logger.log(`Embedded ${done} chunks with ${model}`);
     }

@@ -1,4 +1,13 @@
-import { chunkPages } from './chunker';
+import { randomBytes } from 'node:crypto';
+import { countTokens } from '../../llm/src/token-counter';
+import { chunkPages, tokenCount } from './chunker';
+
+// The real tokenizer, watched: how much text the chunker gives it is the measure of its work.
+jest.mock('../../llm/src/token-counter', () => {
+  const actual = jest.requireActual<typeof import('../../llm/src/token-counter')>('../../llm/src/token-counter');
+  return { ...actual, countTokens: jest.fn(actual.countTokens) };
+});
+const tokenised = () => jest.mocked(countTokens).mock.calls.reduce((sum, [text]) => sum + text.length, 0);
 
 describe('chunkPages', () => {
   const paragraph = (n: number) => `Paragraph ${n} talks about topic ${n} in some detail, with enough words to weigh a little.`;
@@ -29,5 +38,34 @@ describe('chunkPages', () => {
     const chunks = chunkPages([{ page: 3, text: long }], { chunkTokens: 60, overlapTokens: 0 });
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.map((c) => c.text).join(' ')).toBe(long);
+  });
+
+  it('chunks a megabyte without paragraph or sentence breaks in linear work, each chunk within the size', () => {
+    const text = Array.from({ length: 200_000 }, (_, i) => `mot${i % 97}`).join(' ');
+    jest.mocked(countTokens).mockClear();
+    const chunks = chunkPages([{ page: 1, text }], { chunkTokens: 400, overlapTokens: 60 });
+    // Each word is tokenised about once (then each chunk once more); re-tokenising growing strings is quadratic.
+    expect(tokenised()).toBeLessThan(3 * text.length);
+    expect(chunks.length).toBeGreaterThan(100);
+    for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(400);
+    expect(chunks.at(-1)!.text.endsWith(`mot${199_999 % 97}`)).toBe(true);
+  });
+
+  it('cuts a long run without spaces into bounded chunks and loses nothing', () => {
+    const blob = randomBytes(150_000).toString('base64');
+    const chunks = chunkPages([{ page: 1, text: blob }], { chunkTokens: 200, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(100);
+    for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(200);
+    expect(chunks.map((c) => c.text).join('')).toBe(blob);
+  });
+});
+
+describe('tokenCount', () => {
+  it('counts ordinary text exactly and estimates runs without breaks from their bytes', () => {
+    expect(tokenCount('Bonjour à tous, voici le rapport.')).toBe(countTokens('Bonjour à tous, voici le rapport.') - countTokens(''));
+    // Without the estimate, these would take seconds (byte-pair encoding is quadratic in a run's length).
+    expect(tokenCount('é'.repeat(100_000))).toBeGreaterThanOrEqual(100_000);
+    expect(tokenCount(' '.repeat(100_000))).toBeGreaterThanOrEqual(50_000);
+    expect(tokenCount(`début ${'x'.repeat(40)} fin`)).toBeLessThan(30);
   });
 });

@@ -9,6 +9,7 @@ import { nearestByCosine, StoredVector } from './vector-scoring';
 /** Whose documents may be searched: the chat's and its agent's, nothing else. */
 export interface DocumentScope {
   chatId?: number;
+  /** Only an agent the searching user may use now (`agentUsableBy`): a private agent's documents are its owner's. */
   agentId?: number | null;
 }
 

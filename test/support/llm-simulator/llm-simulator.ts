@@ -234,6 +234,8 @@ export class LlmSimulator {
   ttftMs: number;
   interTokenMs: number;
   requests: RecordedRequest[] = [];
+  /** TCP connections accepted so far, and open now (idle kept-alive ones included). */
+  readonly connections = { accepted: 0, open: 0 };
   reply: (request: ChatCompletionRequest) => string = echoReply;
 
   private readonly faults: SimFault[] = [];
@@ -266,6 +268,11 @@ export class LlmSimulator {
       });
     });
     const simulator = new LlmSimulator(server, options);
+    server.on('connection', (socket) => {
+      simulator.connections.accepted += 1;
+      simulator.connections.open += 1;
+      socket.once('close', () => (simulator.connections.open -= 1));
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       simulator.handle(req, res).catch((error: unknown) => {
         // A bug in the simulator should fail the test loudly, not hang it.

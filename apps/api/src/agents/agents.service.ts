@@ -6,7 +6,7 @@ import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
-import { Agent, Memory } from '../../../../libs/database/src';
+import { Agent, agentUsableBy, Memory } from '../../../../libs/database/src';
 import { ModelCatalog } from '../../../../libs/llm/src';
 import { Retriever } from '../../../../libs/retrieval/src';
 import type { SearchQuery, SearchResponse } from '../search/search.dto';
@@ -89,15 +89,15 @@ export class AgentsService {
 
   /** What this agent learnt about me (never about anyone else). */
   async listMemories(user: AuthUser, id: number): Promise<MemoryResponse[]> {
-    const agent = await this.findVisible(user, id);
-    const memories = await this.memories.find({ where: { user_id: user.id, agent_id: agent.id }, order: { id: 'ASC' } });
+    const agentId = await this.memoriesAgentId(user, id);
+    const memories = await this.memories.find({ where: { user_id: user.id, agent_id: agentId }, order: { id: 'ASC' } });
     return memories.map(({ id: memoryId, content, source_message_id, created_at }) => ({ id: memoryId, content, source_message_id, created_at }));
   }
 
   /** Forgets one memory, or all of mine for this agent when `memoryId` is absent. */
   async forget(user: AuthUser, id: number, memoryId?: number): Promise<void> {
-    const agent = await this.findVisible(user, id);
-    const result = await this.memories.delete({ user_id: user.id, agent_id: agent.id, ...(memoryId ? { id: memoryId } : {}) });
+    const agentId = await this.memoriesAgentId(user, id);
+    const result = await this.memories.delete({ user_id: user.id, agent_id: agentId, ...(memoryId ? { id: memoryId } : {}) });
     if (memoryId && !result.affected) throw new NotFoundError('Memory not found');
   }
 
@@ -113,10 +113,14 @@ export class AgentsService {
    */
   async findVisible(user: AuthUser, id: number): Promise<Agent> {
     const agent = await this.agents.findOne({ where: { id }, relations: { owner: true } });
-    if (!agent || !(agent.is_public || agent.owner_id === user.id || user.is_admin)) {
-      throw new NotFoundError('Agent not found');
-    }
+    if (!agent || !agentUsableBy(agent, user)) throw new NotFoundError('Agent not found');
     return agent;
+  }
+
+  /** My memories stay mine to read and erase after the agent turns private; otherwise the agent must be visible. */
+  private async memoriesAgentId(user: AuthUser, id: number): Promise<number> {
+    if (await this.memories.existsBy({ user_id: user.id, agent_id: id })) return id;
+    return (await this.findVisible(user, id)).id;
   }
 
   private async findEditable(user: AuthUser, id: number): Promise<Agent> {

@@ -6,6 +6,9 @@ import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
 import { AuthUser, SessionsService } from '../sessions/sessions.service';
 
+// Sessions are keyed by UUID; anything else names no session (and must not reach a uuid column).
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface TokenPayload {
   sub?: unknown;
   sid?: unknown;
@@ -42,11 +45,12 @@ export class AccessTokens {
     } catch {
       throw new UnauthorizedError();
     }
-    if (typeof payload.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+    const { exp, sid, sub } = payload;
+    if (typeof exp !== 'number' || typeof sid !== 'string' || !SESSION_ID.test(sid) || typeof sub !== 'string') {
       throw new UnauthorizedError();
     }
-    const user = await this.sessions.authenticate(payload.sid);
-    if (!user || String(user.id) !== payload.sub) throw new UnauthorizedError();
+    const user = await this.sessions.authenticate(sid);
+    if (!user || String(user.id) !== sub) throw new UnauthorizedError();
     return user;
   }
 }

@@ -31,8 +31,9 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponse, description: 'The first user ever becomes admin.' })
   @ApiConflictResponse({ description: 'Email or trigramme already taken.' })
   @ApiForbiddenResponse({ description: 'Registration is closed.' })
-  register(@Body() body: RegisterDto): Promise<UserResponse> {
-    return this.auth.register(body);
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address; see Retry-After.' })
+  register(@Body() body: RegisterDto, @Req() request: Request): Promise<UserResponse> {
+    return this.auth.register(body, clientOf(request));
   }
 
   @Post('login')

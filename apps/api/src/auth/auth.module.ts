@@ -4,6 +4,7 @@ import { Session, User } from '../../../../libs/database/src';
 import { AdminController } from '../admin/admin.controller';
 import { AdminService } from '../admin/admin.service';
 import { SessionsController } from '../sessions/sessions.controller';
+import { sessionCacheProvider } from '../sessions/session-cache';
 import { SessionRevocations } from '../sessions/session-revocations';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminBootstrap } from '../users/admin-bootstrap';
@@ -20,7 +21,7 @@ import { AuthService } from './auth.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session])],
   controllers: [AuthController, SessionsController, AdminController],
-  providers: [AccessTokens, AuthService, SessionsService, SessionRevocations, UsersService, AdminService, AdminBootstrap],
+  providers: [AccessTokens, AuthService, SessionsService, sessionCacheProvider, SessionRevocations, UsersService, AdminService, AdminBootstrap],
   exports: [AccessTokens, SessionsService, SessionRevocations, UsersService],
 })
 export class AuthModule {}

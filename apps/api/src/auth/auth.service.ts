@@ -32,8 +32,10 @@ export class AuthService {
     this.dummyHash = hashPassword('not-a-real-password', config.auth.bcryptRounds);
   }
 
-  async register(body: RegisterDto): Promise<UserResponse> {
+  async register(body: RegisterDto, client: ClientInfo): Promise<UserResponse> {
     if (!this.config.auth.allowRegistration) throw new ForbiddenError('Registration is closed');
+    const { registrationsPerWindow: limit, registrationWindowSeconds: windowSeconds } = this.config.auth;
+    await this.rateLimiter.consume({ key: `register:ip:${client.ip ?? 'unknown'}`, limit, windowSeconds });
     return presentUser(await this.users.create(body));
   }
 
@@ -41,9 +43,11 @@ export class AuthService {
     const identifier = (body.email ?? body.trigramme ?? body.username ?? '').trim().toLowerCase();
     const { loginAttemptsPerWindow: limit, loginWindowSeconds: windowSeconds } = this.config.auth;
     await this.rateLimiter.consume({ key: `login:ip:${client.ip ?? 'unknown'}`, limit: limit * 5, windowSeconds });
-    await this.rateLimiter.consume({ key: `login:account:${identifier}`, limit, windowSeconds });
-
     const user = await this.users.findByLogin(identifier);
+    // Email and trigramme of one account share its count; an unknown identifier is counted by itself.
+    const account = user ? `user:${user.id}` : `name:${identifier}`;
+    await this.rateLimiter.consume({ key: `login:account:${account}`, limit, windowSeconds });
+
     const valid = await verifyPassword(body.password, user?.hashed_password ?? (await this.dummyHash));
     if (!user || !valid) throw new UnauthorizedError(BAD_CREDENTIALS);
     if (!user.is_active) throw new ForbiddenError('This account is deactivated');

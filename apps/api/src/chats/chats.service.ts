@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
-import { Chat, DEFAULT_CHAT_TITLE } from '../../../../libs/database/src';
+import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE } from '../../../../libs/database/src';
 import { AgentsService } from '../agents/agents.service';
 import { Retriever } from '../../../../libs/retrieval/src';
 import { DocumentStorage } from '../documents/document-storage';
@@ -70,7 +70,8 @@ export class ChatsService {
 
   async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {
     const chat = await this.findOwn(user, id);
-    const agentId = chat.agent && !chat.agent.deleted_at ? chat.agent.id : null;
+    // The chat's own documents stay searchable; its agent's only while the user may still use that agent.
+    const agentId = chat.agent && agentUsableBy(chat.agent, user) ? chat.agent.id : null;
     return { query: query.q, results: await this.retriever.searchDocuments({ chatId: chat.id, agentId }, query.q, query.limit) };
   }
 

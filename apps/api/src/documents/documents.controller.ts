@@ -10,6 +10,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -40,14 +41,19 @@ export class DocumentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDocumentDto })
   @ApiCreatedResponse({ type: DocumentResponse, description: 'Stored; text extraction runs in the background (`status: pending`).' })
-  @ApiPayloadTooLargeResponse({ description: 'Larger than MAX_UPLOAD_MB.' })
+  @ApiOkResponse({ type: DocumentResponse, description: 'The same bytes were already uploaded here by you: that document, not a copy.' })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than MAX_UPLOAD_MB, or past USER_STORAGE_QUOTA_MB.' })
+  @ApiTooManyRequestsResponse({ description: 'Past UPLOAD_RATE_LIMIT, or MAX_PENDING_DOCUMENTS_PER_USER documents still waiting to be read.' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not a supported format (decided from the content).' })
-  upload(
+  async upload(
     @CurrentUser() user: AuthUser,
     @Body() body: DocumentOwnerDto,
     @UploadedFile() file: StoredUpload | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<DocumentResponse> {
-    return this.documents.upload(user, body, file);
+    const { document, created } = await this.documents.upload(user, body, file);
+    if (!created) response.status(200);
+    return document;
   }
 
   @Get()

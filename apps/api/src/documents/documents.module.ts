@@ -8,6 +8,7 @@ import { ChatsModule } from '../chats/chats.module';
 import { DocumentStorageModule } from './document-storage.module';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
+import { UploadLimits } from './upload-limits';
 
 @Module({
   imports: [
@@ -19,11 +20,13 @@ import { DocumentsService } from './documents.service';
       // In memory: the type is checked from the bytes before anything is written to disk.
       useFactory: (config: AppConfig) => ({
         storage: memoryStorage(),
+        // Browsers and curl send UTF-8 file names; busboy's latin1 default turns "Procès" into "ProcÃ¨s".
+        defParamCharset: 'utf8',
         limits: { fileSize: config.limits.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
       }),
     }),
   ],
   controllers: [DocumentsController],
-  providers: [DocumentsService],
+  providers: [DocumentsService, UploadLimits],
 })
 export class DocumentsModule {}

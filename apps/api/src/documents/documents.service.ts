@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
@@ -18,11 +18,18 @@ import type { AuthUser } from '../sessions/sessions.service';
 import { DocumentStorage } from './document-storage';
 import { DocumentResponse, presentDocument } from './document.presenter';
 import type { DocumentOwnerDto, DocumentTextResponse } from './dto/document.dto';
+import { UploadLimits } from './upload-limits';
 
 export interface UploadedFile {
   originalname: string;
   buffer: Buffer;
   size: number;
+}
+
+export interface Upload {
+  document: DocumentResponse;
+  /** False when the same bytes were already here: the existing document is returned. */
+  created: boolean;
 }
 
 @Injectable()
@@ -37,6 +44,7 @@ export class DocumentsService implements OnApplicationBootstrap {
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(DOCUMENT_STATUS) private readonly status: DocumentStatusPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limits: UploadLimits,
   ) {}
 
   /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
@@ -51,7 +59,13 @@ export class DocumentsService implements OnApplicationBootstrap {
     if (unfinished.length) this.logger.log(`Resumed ${unfinished.length} unfinished documents`);
   }
 
-  async upload(user: AuthUser, owner: DocumentOwnerDto, file: UploadedFile | undefined): Promise<DocumentResponse> {
+  /**
+   * Stores a file for a chat or an agent and queues its extraction. The same
+   * bytes already uploaded by the user to the same place (and not failed) are
+   * that document again, not a second copy: `created` is false.
+   */
+  async upload(user: AuthUser, owner: DocumentOwnerDto, file: UploadedFile | undefined): Promise<Upload> {
+    await this.limits.consumeRate(user.id);
     if (!file) throw new ValidationError([{ loc: ['body', 'file'], msg: 'file is required' }]);
     await this.checkAccess(user, owner.entity_type, owner.entity_id);
     if (file.size === 0) throw new ValidationError([{ loc: ['body', 'file'], msg: 'file is empty' }]);
@@ -62,27 +76,36 @@ export class DocumentsService implements OnApplicationBootstrap {
         'Unsupported file type: upload a PDF, DOCX, plain text, Markdown, CSV, PNG, JPEG, WebP or TIFF file',
       );
     }
-    const storedName = await this.storage.save(file.buffer, type.extension);
-    let document: Document;
-    try {
-      document = await this.dataSource.getRepository(Document).save({
-        filename,
-        file_path: storedName,
-        file_size: file.size,
-        mime_type: type.mime,
-        entity_type: owner.entity_type,
-        entity_id: owner.entity_id,
-        uploader_id: user.id,
-        sha256: createHash('sha256').update(file.buffer).digest('hex'),
-        status: 'pending',
+    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    const scope = { uploader_id: user.id, entity_type: owner.entity_type, entity_id: owner.entity_id };
+    let storedName: string | undefined;
+    const upload = await this.dataSource
+      .transaction(async (manager) => {
+        await this.limits.lock(manager, user.id);
+        const existing = await manager.findOne(Document, { where: { ...scope, sha256, status: Not('failed') }, order: { id: 'ASC' } });
+        if (existing) return { document: existing, created: false };
+        await this.limits.admit(manager, user.id, file.size);
+        storedName = await this.storage.save(file.buffer, type.extension);
+        const document = await manager.getRepository(Document).save({
+          ...scope,
+          filename,
+          file_path: storedName,
+          file_size: file.size,
+          mime_type: type.mime,
+          sha256,
+          status: 'pending',
+        });
+        return { document, created: true };
+      })
+      .catch(async (error: unknown) => {
+        if (storedName) await this.storage.removeFiles([storedName]);
+        throw error;
       });
-    } catch (error) {
-      await this.storage.removeFiles([storedName]);
-      throw error;
+    if (upload.created) {
+      await this.enqueue(upload.document.id);
+      this.status.publish(user.id, { id: upload.document.id, status: 'pending', progress: 0 });
     }
-    await this.enqueue(document.id);
-    this.status.publish(user.id, { id: document.id, status: 'pending', progress: 0 });
-    return presentDocument(document);
+    return { document: presentDocument(upload.document), created: upload.created };
   }
 
   async list(user: AuthUser, owner: DocumentOwnerDto): Promise<DocumentResponse[]> {

@@ -16,14 +16,18 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Database (and Redis, when configured) answer; `checks.llm` reports the model providers (`degraded` when they do not answer).' })
+  @ApiOkResponse({
+    description:
+      'Database (and Redis, when configured) answer. `checks.llm` (the model providers) and `checks.jobs` (jobs waiting with no worker) ' +
+      'do not decide readiness: when down, `status` is `degraded` and `detail` says why.',
+  })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which.' })
   async ready(@Res({ passthrough: true }) response: Response) {
-    const { ready, checks } = await this.health.readiness();
-    // Ready without the model: answers fail, everything else works.
-    if (ready) return { status: checks.llm === 'down' ? 'degraded' : 'ok', checks };
+    const { ready, checks, problems } = await this.health.readiness();
+    // Ready without the model or a worker: answers or extraction wait, everything else works.
+    if (ready) return problems.length ? { status: 'degraded', detail: problems.join('; '), checks } : { status: 'ok', checks };
     response.status(503);
-    const down = Object.entries(checks).filter(([, status]) => status === 'down').map(([name]) => name);
+    const down = (['database', 'redis'] as const).filter((name) => checks[name] === 'down');
     return { detail: `Not ready: ${down.join(', ')} down`, checks };
   }
 }

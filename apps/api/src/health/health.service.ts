@@ -3,13 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { LlmRegistry } from '../../../../libs/llm/src';
+import { JOB_QUEUE } from '../../../../libs/jobs/src';
+import type { JobQueue } from '../../../../libs/jobs/src';
 import { REDIS } from '../../../../libs/redis/src';
 
 export type CheckStatus = 'up' | 'down' | 'disabled';
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: CheckStatus; redis: CheckStatus; llm: CheckStatus };
+  checks: { database: CheckStatus; redis: CheckStatus; llm: CheckStatus; jobs: CheckStatus };
+  /** What degrades service without deciding readiness, in words for the operator. */
+  problems: string[];
 }
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -43,27 +47,42 @@ export class HealthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis | null,
     private readonly llm: LlmRegistry,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
   ) {}
 
   private llmCheck?: { status: Promise<CheckStatus>; at: number };
 
   /**
    * Ready when the database (and Redis, when configured) answer. The LLM
-   * providers are reported but do not decide it: with the model down, chats,
-   * history, agents and documents still work, and taking every instance out
-   * of rotation would not bring the model back.
+   * providers and the job workers are reported but do not decide it: without
+   * them chats, history, agents and documents still work, and taking every
+   * instance out of rotation would not bring them back.
    */
   async readiness(): Promise<Readiness> {
     const redis = this.redis;
-    const [database, redisStatus, llm] = await Promise.all([
+    const [database, redisStatus, llm, jobs] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       redis ? probe(() => redis.ping()) : Promise.resolve<CheckStatus>('disabled'),
       this.llmStatus(),
+      this.jobsStatus(),
     ]);
+    const problems = [...(llm === 'down' ? ['llm: the model provider does not answer'] : []), ...(jobs.problem ? [jobs.problem] : [])];
     return {
       ready: database === 'up' && redisStatus !== 'down',
-      checks: { database, redis: redisStatus, llm },
+      checks: { database, redis: redisStatus, llm, jobs: jobs.status },
+      problems,
     };
+  }
+
+  /** Down when jobs wait and no worker takes them (uploads would stay pending forever). */
+  private async jobsStatus(): Promise<{ status: CheckStatus; problem?: string }> {
+    try {
+      const { consumers, waiting } = await withTimeout(this.jobs.status());
+      if (consumers > 0 || waiting === 0) return { status: 'up' };
+      return { status: 'down', problem: `jobs: no worker consuming, ${waiting} waiting (start apps/worker)` };
+    } catch {
+      return { status: 'down', problem: 'jobs: the queue does not answer' };
+    }
   }
 
   /** Every configured provider lists its models: up; any fails: down; none configured: disabled. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -17,7 +17,11 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../sessions/sessions.service';
 import { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { AnswerStreamService } from './generation/answer-stream.service';
+import { IdempotencyKey } from './idempotency-key';
+import { LastEventId } from './last-event-id';
+import type { ResumePoint } from './last-event-id';
 import { MessageResponse } from './message.presenter';
+import { IDEMPOTENCY_WINDOW_HOURS } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
@@ -35,25 +39,34 @@ export class MessagesController {
     type: SendMessageResponse,
     description: 'Both messages are stored; the answer is generated on the server (`streaming`), or complete with `stream: false`.',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `Makes a retried send safe: a repeat with the same key in the same chat within ${IDEMPOTENCY_WINDOW_HOURS} h stores nothing and returns the exchange the first one stored (same ids; the answer as it stands now). Reusing a key for other content is 409.`,
+  })
   @ApiTooManyRequestsResponse({ description: 'Send rate or concurrent answers exceeded (Retry-After).' })
-  @ApiServiceUnavailableResponse({ description: 'No provider configured, or (stream: false) the provider failed.' })
-  send(@CurrentUser() user: AuthUser, @Body() body: SendMessageDto): Promise<SendMessageResponse> {
-    return this.messages.send(user, body);
+  @ApiServiceUnavailableResponse({ description: 'No provider configured, or (stream: false) the provider failed or the server restarted.' })
+  send(
+    @CurrentUser() user: AuthUser,
+    @Body() body: SendMessageDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ): Promise<SendMessageResponse> {
+    return this.messages.send(user, body, idempotencyKey);
   }
 
   @Get('stream/:chatId')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event (`<message_id>:<seq>`).' })
   @ApiQuery({ name: 'last_event_id', required: false, description: 'Same as the Last-Event-ID header, for clients that cannot set it.' })
-  @ApiOkResponse({ description: 'SSE: `token` {message_id, seq, delta}, then `done` (the message) or `error`.' })
+  @ApiOkResponse({ description: 'SSE: `token` {message_id, seq, delta}, then `done` (the message) or `error` (failed or interrupted).' })
+  @ApiTooManyRequestsResponse({ description: 'This user already holds MAX_STREAMS_PER_USER streams open on this server.' })
   async follow(
     @CurrentUser() user: AuthUser,
     @Param('chatId', IdPipe) chatId: number,
-    @Headers('last-event-id') header: string | undefined,
-    @Query('last_event_id') query: string | undefined,
+    @LastEventId() resume: ResumePoint | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    await this.stream.follow(user, chatId, header ?? query, response);
+    await this.stream.follow(user, chatId, resume, response);
   }
 
   @Get('chat/:chatId')

@@ -9,9 +9,12 @@ import { AnswerStreamService } from './generation/answer-stream.service';
 import { ChatEventHub } from './generation/chat-event-hub';
 import { GENERATION_EVENTS } from './generation/generation-events';
 import { GenerationService } from './generation/generation.service';
+import { InterruptedAnswers } from './generation/interrupted-answers';
 import { MemoryGenerationEvents } from './generation/memory-generation-events';
 import { RedisGenerationEvents } from './generation/redis-generation-events';
+import { StreamSlots } from './generation/stream-slots';
 import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 const EVENTS_SUBSCRIBER = Symbol('EVENTS_SUBSCRIBER');
@@ -44,7 +47,10 @@ class SubscriberCloser implements OnApplicationShutdown {
     SubscriberCloser,
     ChatEventHub,
     AnswerContextBuilder,
+    MessagesRepository,
     GenerationService,
+    InterruptedAnswers,
+    StreamSlots,
     AnswerStreamService,
     MessagesService,
   ],

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -14,7 +14,7 @@ import {
 } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
-import { Chat, DEFAULT_CHAT_TITLE, Document, Message } from '../../../../libs/database/src';
+import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, Document, Message } from '../../../../libs/database/src';
 import { LlmNotConfiguredError, LlmRateLimitedError, LlmRegistry } from '../../../../libs/llm/src';
 import type { ResolvedModel } from '../../../../libs/llm/src';
 import { ChatsService } from '../chats/chats.service';
@@ -25,16 +25,16 @@ import { AnswerContext, AnswerContextBuilder } from './generation/answer-context
 import { ChatEventHub } from './generation/chat-event-hub';
 import { buildPrompt } from './generation/prompt-builder';
 import { pageMessages } from './message-page';
+import { Exchange, MessagesRepository } from './messages.repository';
 import { MessageResponse, presentMessage } from './message.presenter';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+const tooManyAnswers = () => new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
 // More messages than any context window holds.
 const HISTORY_LIMIT = 400;
 
 @Injectable()
-export class MessagesService implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Messages');
-
+export class MessagesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly chats: ChatsService,
@@ -43,25 +43,20 @@ export class MessagesService implements OnApplicationBootstrap {
     private readonly rateLimiter: RateLimiter,
     private readonly hub: ChatEventHub,
     private readonly context: AnswerContextBuilder,
+    private readonly store: MessagesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A single instance owns every answer: those left `streaming` by a crash can only be dead. */
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.databaseUrl && this.config.redisUrl) return; // several instances: the stale-answer job decides
-    const result = await this.dataSource
-      .getRepository(Message)
-      .update({ status: 'streaming' }, { status: 'failed', error: 'The server restarted during the answer' });
-    if (result.affected) this.logger.warn(`Marked ${result.affected} interrupted answers as failed`);
-  }
-
-  async send(user: AuthUser, body: SendMessageDto): Promise<SendMessageResponse> {
+  /** With an Idempotency-Key, a repeat returns the exchange the first send stored instead of storing it again. */
+  async send(user: AuthUser, body: SendMessageDto, idempotencyKey?: string): Promise<SendMessageResponse> {
     const chat = await this.writableChat(user, body.chat_id);
     if (body.content.length > this.config.limits.messageMaxChars) {
       throw new ValidationError([
         { loc: ['body', 'content'], msg: `content must be at most ${this.config.limits.messageMaxChars} characters` },
       ]);
     }
+    const earlier = idempotencyKey ? await this.store.findExchange(chat.id, idempotencyKey) : null;
+    if (earlier) return this.repeated(earlier, body);
     const images = await this.loadImages(chat, body.document_ids ?? []);
     const resolved = this.resolve(chat.agent!.model, images.length > 0);
     await this.admit(user);
@@ -70,7 +65,13 @@ export class MessagesService implements OnApplicationBootstrap {
       this.recentHistory(chat.id),
       this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
-    const { userMessage, assistantMessage } = await this.insertExchange(chat.id, body.content, resolved, context);
+    const inserted = await this.store.insertExchange(
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, content: body.content, idempotencyKey },
+      this.newAnswer(chat.id, resolved, context),
+    );
+    if (!inserted) throw tooManyAnswers();
+    if (!inserted.created) return this.repeated(inserted.exchange, body);
+    const { userMessage, assistantMessage } = inserted.exchange;
     this.hub.emit({
       type: 'created',
       chat_id: chat.id,
@@ -98,8 +99,11 @@ export class MessagesService implements OnApplicationBootstrap {
       this.recentHistory(chat.id, question.id),
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
-    const messages = this.dataSource.getRepository(Message);
-    const answer = await messages.save(messages.create(this.newAnswer(chat.id, resolved, context, question.id)));
+    const answer = await this.store.insertAnswer(
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser },
+      this.newAnswer(chat.id, resolved, context, question.id),
+    );
+    if (!answer) throw tooManyAnswers();
     this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
     void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
     return presentMessage(answer);
@@ -138,6 +142,8 @@ export class MessagesService implements OnApplicationBootstrap {
     if (!chat.agent || chat.agent.deleted_at) {
       throw new ConflictError("This chat's agent was deleted: the chat is read-only");
     }
+    // Checked on every send: an agent made private stops answering others' chats; their history stays readable.
+    if (!agentUsableBy(chat.agent, user)) throw new NotFoundError("Agent not found: this chat's agent is no longer shared with you");
     return chat;
   }
 
@@ -166,7 +172,10 @@ export class MessagesService implements OnApplicationBootstrap {
     return newestFirst.reverse();
   }
 
-  /** Rate limit and concurrency cap, checked before anything is stored. */
+  /**
+   * Rate limit, and an early refusal at the cap on answers in progress before
+   * any work that costs; the insert enforces the cap atomically.
+   */
   private async admit(user: AuthUser): Promise<void> {
     const [, inFlight] = await Promise.all([
       this.rateLimiter.consume({
@@ -174,46 +183,18 @@ export class MessagesService implements OnApplicationBootstrap {
         limit: this.config.limits.messagesPerMinute,
         windowSeconds: 60,
       }),
-      this.dataSource
-        .getRepository(Message)
-        .createQueryBuilder('message')
-        .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
-        .where("chat.user_id = :userId AND message.status = 'streaming'", { userId: user.id })
-        .getCount(),
+      this.store.countStreaming(user.id),
     ]);
-    if (inFlight >= this.config.limits.concurrentGenerationsPerUser) {
-      throw new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
-    }
+    if (inFlight >= this.config.limits.concurrentGenerationsPerUser) throw tooManyAnswers();
   }
 
-  /**
-   * The user's message and its (empty, `streaming`) answer, in one statement:
-   * atomic without a transaction's extra round trips, on the hottest write.
-   */
-  private async insertExchange(chatId: number, content: string, resolved: ResolvedModel, context: AnswerContext) {
-    const answer = this.newAnswer(chatId, resolved, context);
-    const rows: Message[] = await this.dataSource.query(
-      `WITH question AS (
-         INSERT INTO messages (chat_id, role, content, status) VALUES ($1, 'user', $2, 'complete') RETURNING *
-       ), answer AS (
-         INSERT INTO messages (chat_id, role, content, status, parent_id, llm_model, llm_provider, citations)
-         SELECT $1, $3, $4, $5, question.id, $6, $7, $8::jsonb FROM question RETURNING *
-       )
-       SELECT * FROM question UNION ALL SELECT * FROM answer`,
-      [
-        chatId,
-        content,
-        answer.role,
-        answer.content,
-        answer.status,
-        answer.llm_model,
-        answer.llm_provider,
-        answer.citations ? JSON.stringify(answer.citations) : null,
-      ],
-    );
-    const messages = this.dataSource.getRepository(Message);
-    const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
-    return { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! };
+  /** A retried send: the stored exchange, as the first send would have answered (the same content required). */
+  private repeated({ userMessage, assistantMessage }: Exchange, body: SendMessageDto): SendMessageResponse {
+    if (userMessage.content !== body.content) {
+      throw new ConflictError('This Idempotency-Key was already used for a different message in this chat');
+    }
+    if (body.stream === false) this.throwIfFailed({ message: assistantMessage });
+    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
   }
 
   /** An empty assistant message, `streaming` until its generation ends (the answer to `parentId`). */
@@ -258,9 +239,9 @@ export class MessagesService implements OnApplicationBootstrap {
     });
   }
 
-  /** With `stream: false` a failed answer is the request's failure (both messages stay stored). */
+  /** With `stream: false` a failed or interrupted answer is the request's failure (both messages stay stored). */
   private throwIfFailed({ message, failure }: GenerationOutcome): void {
-    if (message.status !== 'failed') return;
+    if (message.status !== 'failed' && message.status !== 'interrupted') return;
     if (failure instanceof LlmRateLimitedError) throw new TooManyRequestsError(failure.retryAfterSeconds, message.error ?? undefined);
     throw new AppException(503, message.error ?? 'The answer failed');
   }

@@ -10,7 +10,9 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { AppValidationPipe, UnauthorizedError } from '../../../../libs/common/src';
+import { AppValidationPipe, asAppException, TooManyRequestsError, UnauthorizedError } from '../../../../libs/common/src';
+import { APP_CONFIG } from '../../../../libs/config/src';
+import type { AppConfig } from '../../../../libs/config/src';
 import { DOCUMENT_STATUS, LocalDocumentStatus } from '../../../../libs/documents/src';
 import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
 import { AccessTokens } from '../auth/access-tokens';
@@ -26,16 +28,21 @@ import { MetricsService } from '../metrics/metrics.service';
 import { SessionRevocations } from '../sessions/session-revocations';
 import { AuthUser, SessionsService } from '../sessions/sessions.service';
 import { ChatFeeds } from './chat-feeds';
-import { acknowledge, booleanField, idField, optionalSeq } from './socket-payloads';
+import { SOCKET_LEASE_MS, SOCKET_SLOTS } from './socket-slots';
+import type { SocketHolder, SocketSlots } from './socket-slots';
+import { acknowledge, booleanField, checkPayloadShape, idField, optionalSeq, takeIdempotencyKey } from './socket-payloads';
 import { toSocketEvent } from './socket-events';
 
 const TYPING_INTERVAL_MS = 1000;
-// Catches expiry and anything a revocation notice missed.
-const SESSION_SWEEP_MS = 30_000;
+// Catches anything a revocation notice missed, and renews the sockets' slots well within their lease.
+const SESSION_SWEEP_MS = SOCKET_LEASE_MS / 3;
+// setTimeout's longest delay: a session ending later re-arms its timer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface SocketData {
   user: AuthUser;
   typingSentAt: Map<number, { at: number; isTyping: boolean }>;
+  expiry?: NodeJS.Timeout;
 }
 
 type ChatSocket = Socket & { data: SocketData };
@@ -46,6 +53,7 @@ const chatOfRoom = (room: string) => {
   return match ? Number(match[1]) : undefined;
 };
 const userRoom = (userId: number) => `user_${userId}`;
+const holderOf = (socket: { id: string; data: unknown }): SocketHolder => ({ userId: (socket.data as SocketData).user.id, socketId: socket.id });
 const sessionRoom = (sessionId: string) => `session_${sessionId}`;
 
 /** The token as a browser client sends it (`auth.token`), or a Bearer header, or `?token=`. */
@@ -84,19 +92,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(DOCUMENT_STATUS) private readonly documentStatus: DocumentStatusPublisher,
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
     private readonly metrics: MetricsService,
+    @Inject(SOCKET_SLOTS) private readonly slots: SocketSlots,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
-      const token = tokenOf(socket);
-      if (!token) return next(new Error('Authentication required: send the access token in auth.token'));
-      this.tokens.verify(token).then(
-        (user) => {
-          socket.data = { user, typingSentAt: new Map() } satisfies SocketData;
-          next();
-        },
-        (error: unknown) =>
-          next(new Error(error instanceof UnauthorizedError ? 'Invalid, expired or revoked token' : 'Authentication failed')),
+      this.admit(socket as ChatSocket).then(
+        () => next(),
+        (error: unknown) => next(this.refusal(error)),
       );
     });
     this.hub.listen((event) => this.relay(event));
@@ -105,23 +109,31 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (this.documentStatus instanceof LocalDocumentStatus) {
       this.documentStatus.listen((userId, event) => server.to(userRoom(userId)).emit('document_status', event));
     }
-    // With the Redis adapter, this reaches the session's sockets on every instance.
     this.revocations.listen((ids) => {
-      for (const id of ids) server.in(sessionRoom(id)).disconnectSockets(true);
+      for (const id of ids) {
+        // Here at once, even while Redis cannot carry the notice; through the adapter, on every other instance.
+        server.local.in(sessionRoom(id)).disconnectSockets(true);
+        server.in(sessionRoom(id)).disconnectSockets(true);
+      }
     });
-    this.sweep = setInterval(() => void this.dropEndedSessions(), SESSION_SWEEP_MS);
+    this.sweep = setInterval(() => this.sweepSockets(), SESSION_SWEEP_MS);
     this.sweep.unref();
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     this.metrics.socketConnected();
     const { user } = socket.data;
+    this.closeAtExpiry(socket, user.session_expires_at);
     await socket.join([userRoom(user.id), sessionRoom(user.session_id)]);
     socket.emit('connected', { sid: socket.id });
   }
 
-  handleDisconnect(): void {
+  handleDisconnect(socket: ChatSocket): void {
     this.metrics.socketDisconnected();
+    clearTimeout(socket.data.expiry);
+    this.slots
+      .release(holderOf(socket))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'Could not release a socket slot; its lease will lapse'));
   }
 
   onApplicationShutdown(): void {
@@ -130,7 +142,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('join_chat')
   joinChat(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => {
+    return this.ack(payload, async () => {
       const chat = await this.chats.findOwn(socket.data.user, idField(payload, 'chat_id'));
       await socket.join(chatRoom(chat.id));
       await this.feeds.ready(chat.id);
@@ -140,7 +152,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('leave_chat')
   leaveChat(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => {
+    return this.ack(payload, async () => {
       const chatId = idField(payload, 'chat_id');
       await socket.leave(chatRoom(chatId));
       return { chat_id: chatId };
@@ -149,7 +161,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => {
+    return this.ack(payload, async () => {
       const chatId = idField(payload, 'chat_id');
       const isTyping = booleanField(payload, 'is_typing');
       if (!socket.rooms.has(chatRoom(chatId))) return { sent: false };
@@ -171,21 +183,22 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('send_message')
   sendMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => {
-      const body = (await this.validation.transform(payload, { type: 'body', metatype: SendMessageDto })) as SendMessageDto;
-      return this.messages.send(socket.data.user, { ...body, stream: true });
+    return this.ack(payload, async () => {
+      const { key, rest } = takeIdempotencyKey(payload, 'idempotency_key');
+      const body = (await this.validation.transform(rest, { type: 'body', metatype: SendMessageDto })) as SendMessageDto;
+      return this.messages.send(socket.data.user, { ...body, stream: true }, key);
     });
   }
 
   @SubscribeMessage('stop_generation')
   stopGeneration(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => ({ message: await this.messages.stop(socket.data.user, idField(payload, 'message_id')) }));
+    return this.ack(payload, async () => ({ message: await this.messages.stop(socket.data.user, idField(payload, 'message_id')) }));
   }
 
   /** Joins the chat and replays its in-flight answer after `after_seq` to this socket; live events follow in the room. */
   @SubscribeMessage('resume')
   resume(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.ack(async () => {
+    return this.ack(payload, async () => {
       const chatId = idField(payload, 'chat_id');
       const afterSeq = optionalSeq(payload, 'after_seq');
       const chat = await this.chats.findOwn(socket.data.user, chatId);
@@ -223,15 +236,56 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  private async dropEndedSessions(): Promise<void> {
-    const sockets = await this.server.local.fetchSockets();
+  /** Authenticates the handshake, then takes one of the user's socket slots. */
+  private async admit(socket: ChatSocket): Promise<void> {
+    const token = tokenOf(socket);
+    if (!token) throw new UnauthorizedError('Authentication required: send the access token in auth.token');
+    const user = await this.tokens.verify(token).catch((error: unknown) => {
+      throw error instanceof UnauthorizedError ? new UnauthorizedError('Invalid, expired or revoked token') : error;
+    });
+    if (!(await this.slots.acquire({ userId: user.id, socketId: socket.id }))) {
+      const max = this.config.limits.socketsPerUser;
+      throw new TooManyRequestsError(SESSION_SWEEP_MS / 1000, `Too many open connections: at most ${max} per user; close another tab or connection`);
+    }
+    socket.data = { user, typingSentAt: new Map() } satisfies SocketData;
+  }
+
+  /** What a refused client reads in connect_error: the reason, and its HTTP-like status in `data`. */
+  private refusal(error: unknown): Error {
+    const known = asAppException(error);
+    if (known) return Object.assign(new Error(String(known.detail)), { data: { status: known.statusCode } });
+    this.logger.error({ err: error }, 'Socket handshake failed');
+    return new Error('Authentication failed');
+  }
+
+  /** Disconnects the socket when its session ends, not at the next sweep. */
+  private closeAtExpiry(socket: ChatSocket, expiresAt: number): void {
+    const remaining = expiresAt - Date.now();
+    socket.data.expiry = setTimeout(
+      () => (remaining > MAX_TIMER_MS ? this.closeAtExpiry(socket, expiresAt) : socket.disconnect(true)),
+      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+    );
+    socket.data.expiry.unref();
+  }
+
+  private sweepSockets(): void {
+    this.renewAndCheck().catch((error: unknown) => this.logger.warn({ err: error }, 'Socket sweep failed; the next one retries'));
+  }
+
+  private async renewAndCheck(): Promise<void> {
+    const sockets = (await this.server.local.fetchSockets()).filter((socket) => (socket.data as SocketData | undefined)?.user);
+    await this.slots.renew(sockets.map(holderOf));
     for (const socket of sockets) {
-      const user = (socket.data as SocketData | undefined)?.user;
-      if (user && !(await this.sessions.authenticate(user.session_id))) socket.disconnect(true);
+      if (!(await this.sessions.authenticate((socket.data as SocketData).user.session_id))) socket.disconnect(true);
     }
   }
 
-  private ack<T extends object>(work: () => Promise<T>) {
-    return acknowledge(work, (error) => this.logger.error({ err: error }, 'Socket handler failed'));
+  /** Every event's payload is shape-checked first, so no handler walks a hostile one. */
+  private ack<T extends object>(payload: unknown, work: () => Promise<T>) {
+    const checked = async () => {
+      checkPayloadShape(payload, this.config.limits.bodyShape);
+      return work();
+    };
+    return acknowledge(checked, (error) => this.logger.error({ err: error }, 'Socket handler failed'));
   }
 }

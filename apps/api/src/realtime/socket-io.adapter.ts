@@ -5,13 +5,15 @@ import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../../../libs/config/src';
 import { closeRedis, createRedisClient } from '../../../../libs/redis/src';
+import { shapeCheckingParser } from './socket-packet-parser';
 
 export const SOCKET_PATH = '/ws/socket.io';
 
 /**
  * Socket.IO at the seed's path, with CORS from CORS_ORIGINS, and with Redis
  * configured the Redis adapter: rooms, broadcasts and disconnects then reach
- * sockets on every instance.
+ * sockets on every instance. Client packets get the HTTP bodies' limits: size
+ * (MAX_JSON_BODY_KB) and shape, checked before parsing.
  */
 export class SocketIoAdapter extends IoAdapter {
   private readonly redisClients: Redis[] = [];
@@ -29,6 +31,9 @@ export class SocketIoAdapter extends IoAdapter {
       ...options,
       path: SOCKET_PATH,
       serveClient: false,
+      maxHttpBufferSize: this.config.limits.requestBodyBytes,
+      // Client packets only: the Redis adapter and emitter keep their own msgpack encoding.
+      parser: shapeCheckingParser(this.config.limits.bodyShape),
       cors: { origin: origins.includes('*') ? true : origins, credentials: true },
     });
     if (this.config.redisUrl) {

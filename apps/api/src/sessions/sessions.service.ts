@@ -1,12 +1,12 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Cache } from 'cache-manager';
 import { randomUUID } from 'node:crypto';
 import { IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { NotFoundError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
+import { SESSION_CACHE } from './session-cache';
+import type { CachedSession, SessionCache } from './session-cache';
 import { SessionRevocations } from './session-revocations';
 import { Session, User } from '../../../../libs/database/src';
 
@@ -17,22 +17,16 @@ export interface AuthUser {
   trigramme: string;
   is_admin: boolean;
   session_id: string;
+  /** When the session ends (ms since the epoch): live connections close then. */
+  session_expires_at: number;
 }
-
-interface CachedSession {
-  user: Omit<AuthUser, 'session_id'>;
-  expires_at: number;
-}
-
-// Short enough that a missed invalidation heals quickly; revocations delete the entry at once.
-const CACHE_TTL_MS = 60_000;
 
 @Injectable()
 export class SessionsService {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(User) private readonly users: Repository<User>,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(SESSION_CACHE) private readonly cache: SessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly revocations: SessionRevocations,
   ) {}
@@ -53,18 +47,19 @@ export class SessionsService {
   /**
    * The user behind a session if it is live (exists, not revoked, not expired)
    * and the user is active; null otherwise. Served from the cache (Redis when
-   * configured) so that authenticating is not a database query per request.
+   * configured) so that authenticating is not a database query per request;
+   * from the database when the cache cannot answer.
    */
   async authenticate(sessionId: string): Promise<AuthUser | null> {
-    const key = this.cacheKey(sessionId);
-    let entry = await this.cache.get<CachedSession>(key);
+    const lookup = await this.cache.lookup(sessionId);
+    let entry = lookup.entry;
     if (!entry) {
       entry = (await this.loadLive(sessionId)) ?? undefined;
       if (!entry) return null;
-      await this.cache.set(key, entry, CACHE_TTL_MS);
+      await lookup.fill?.(entry);
     }
     if (entry.expires_at <= Date.now()) return null;
-    return { ...entry.user, session_id: sessionId };
+    return { ...entry.user, session_id: sessionId, session_expires_at: entry.expires_at };
   }
 
   /** The user's live sessions, most recently used first. */
@@ -135,10 +130,6 @@ export class SessionsService {
   }
 
   private async dropCached(sessionIds: string[]): Promise<void> {
-    await Promise.all(sessionIds.map((id) => this.cache.del(this.cacheKey(id))));
-  }
-
-  private cacheKey(sessionId: string): string {
-    return `session:${sessionId}`;
+    if (sessionIds.length > 0) await this.cache.drop(sessionIds);
   }
 }

@@ -7,7 +7,7 @@ interface BodyParserError extends Error {
 
 /**
  * Express error middleware for what body-parser rejects before Nest sees the
- * request (malformed JSON, oversized bodies), so those answer `{"detail"}` too.
+ * request (malformed JSON, oversized bodies, forms with too many fields), so those answer `{"detail"}` too.
  */
 export function bodyParserErrorHandler(
   error: BodyParserError,
@@ -19,6 +19,8 @@ export function bodyParserErrorHandler(
     response.status(400).json({ detail: 'Malformed JSON in request body' });
   } else if (error.type === 'entity.too.large') {
     response.status(413).json({ detail: 'Request body too large' });
+  } else if (error.type === 'parameters.too.many') {
+    response.status(413).json({ detail: 'Request body has too many form fields' });
   } else if (error.status && error.status >= 400 && error.status < 500) {
     response.status(error.status).json({ detail: error.message });
   } else {

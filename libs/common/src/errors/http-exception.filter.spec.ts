@@ -36,6 +36,15 @@ describe('HttpExceptionFilter', () => {
     expect(run(new BadRequestException('Bad thing'))).toEqual({ status: 400, body: { detail: 'Bad thing' }, headers: {} });
   });
 
+  it('answers an unreachable Redis with a 503 that says to retry, wherever it surfaced', () => {
+    const reply = run(Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }));
+    expect(reply).toEqual({
+      status: 503,
+      body: { detail: 'Service temporarily unavailable, try again in a few seconds', correlation_id: 'req-1' },
+      headers: { 'Retry-After': '5' },
+    });
+  });
+
   it('hides unknown errors behind a 500 with a correlation id', () => {
     const reply = run(new Error('password=hunter2 at db.internal:5432'));
     expect(reply).toEqual({

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppException, ErrorDetail } from './app.exception';
+import { ErrorDetail } from './app.exception';
+import { asAppException } from './temporarily-unavailable';
 
 interface ErrorReply {
   status: number;
@@ -23,7 +24,8 @@ function fromHttpException(exception: HttpException): ErrorReply {
 }
 
 /**
- * The one place errors become HTTP responses: always `{"detail": ...}`.
+ * The one place errors become HTTP responses: always `{"detail": ...}`; an
+ * unreachable Redis is a 503 that says to retry, wherever it surfaced.
  * Anything unexpected is logged with its stack and answered with a bare 500
  * carrying the request's correlation id, never the internals.
  */
@@ -43,9 +45,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toReply(exception: unknown, request: Request & { id?: string }): ErrorReply {
-    if (exception instanceof AppException) {
-      return { status: exception.statusCode, detail: exception.detail, headers: exception.headers };
-    }
+    const known = asAppException(exception);
+    if (known) return { status: known.statusCode, detail: known.detail, headers: known.headers };
     if (exception instanceof HttpException) return fromHttpException(exception);
     this.logger.error(
       { err: exception, request_id: request.id, method: request.method, url: request.url },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../../../config/src';
 
@@ -16,6 +17,8 @@ function requestId(request: IncomingMessage, response: ServerResponse): string {
 /** Structured JSON logs (pino), one line per request with its id; secrets redacted. */
 export function loggerModule(config: AppConfig) {
   return PinoLoggerModule.forRoot({
+    // Every route, in path-to-regexp 8's syntax (the default '*' logs a legacy-route warning at each boot).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: requestId,

@@ -3,6 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG } from '../../../config/src';
 import type { AppConfig } from '../../../config/src';
 import { TooManyRequestsError } from '../errors/app.exception';
+import { asAppException } from '../errors/temporarily-unavailable';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
@@ -25,12 +26,17 @@ export class RateLimiter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Counts one hit; throws 429 with Retry-After once the limit is passed. */
+  /**
+   * Counts one hit; throws 429 with Retry-After once the limit is passed, and
+   * 503 when the count cannot be kept (Redis down): a limit is never skipped.
+   */
   async consume(rule: RateLimitRule): Promise<void> {
     const ttlMs = rule.windowSeconds * 1000;
-    const record = await this.storage.increment(
-      `${this.config.redisKeyPrefix}rate:${rule.key}`,
-      ttlMs, rule.limit, ttlMs, 'app');
+    const record = await this.storage
+      .increment(`${this.config.redisKeyPrefix}rate:${rule.key}`, ttlMs, rule.limit, ttlMs, 'app')
+      .catch((error: unknown) => {
+        throw asAppException(error) ?? error;
+      });
     if (record.isBlocked || record.totalHits > rule.limit) {
       const retryAfter = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
       throw new TooManyRequestsError(retryAfter);

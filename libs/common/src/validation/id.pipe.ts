@@ -1,7 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { NotFoundError } from '../errors/app.exception';
-
-const MAX_ID = 2 ** 31 - 1;
+import { INT4_MAX } from './int4';
 
 /**
  * Path ids are positive 32-bit integers; anything else names no resource, so
@@ -13,7 +12,7 @@ export class IdPipe implements PipeTransform<string | number, number> {
     // The global pipe may already have turned the string into a number.
     const text = String(value);
     const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-    if (!Number.isInteger(id) || id < 1 || id > MAX_ID) throw new NotFoundError();
+    if (!Number.isInteger(id) || id < 1 || id > INT4_MAX) throw new NotFoundError();
     return id;
   }
 }

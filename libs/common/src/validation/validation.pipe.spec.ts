@@ -1,6 +1,9 @@
+import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ValidationError } from '../errors/app.exception';
+import { IsInt4 } from './int4';
+import { Optional } from './optional';
 import { AppValidationPipe } from './validation.pipe';
 
 class Address {
@@ -21,11 +24,23 @@ class Body {
   @ValidateNested()
   @Type(() => Address)
   address!: Address;
+
+  @Optional()
+  @IsArray()
+  @IsInt4(1, { each: true })
+  ids?: number[];
 }
 
-async function detailOf(value: unknown): Promise<unknown> {
+class Query {
+  @Optional()
+  @Type(() => Number)
+  @IsInt4()
+  before?: number;
+}
+
+async function detailOf(value: unknown, metadata: ArgumentMetadata = { type: 'body', metatype: Body }): Promise<unknown> {
   try {
-    await new AppValidationPipe().transform(value, { type: 'body', metatype: Body });
+    await new AppValidationPipe().transform(value, metadata);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).detail;
@@ -57,8 +72,58 @@ describe('AppValidationPipe', () => {
     );
   });
 
-  it('rejects a body that is not a JSON object', async () => {
-    expect(await detailOf([valid])).toEqual([{ loc: ['body'], msg: 'body must be a JSON object' }]);
-    expect(await detailOf(undefined)).toEqual([{ loc: ['body'], msg: 'body must be a JSON object' }]);
+  it('asks for a JSON object when the body is anything else (a form is left unparsed)', async () => {
+    const sendJson = [{ loc: ['body'], msg: 'body must be a JSON object: send it with Content-Type: application/json' }];
+    expect(await detailOf([valid])).toEqual(sendJson);
+    expect(await detailOf(undefined)).toEqual(sendJson);
+  });
+
+  it('says a missing field is required, once, whatever rules it has', async () => {
+    expect(await detailOf({ ...valid, trigramme: undefined })).toEqual([{ loc: ['body', 'trigramme'], msg: 'trigramme is required' }]);
+  });
+
+  it('names the wrong type alone, not the range or length rules it then breaks', async () => {
+    expect(await detailOf({ ...valid, level: '1', trigramme: 12 })).toEqual([
+      { loc: ['body', 'trigramme'], msg: 'trigramme must be a string' },
+      { loc: ['body', 'level'], msg: 'level must be an integer' },
+    ]);
+    expect(await detailOf({ ...valid, ids: [1, 'x'] })).toEqual([{ loc: ['body', 'ids'], msg: 'each value in ids must be an integer' }]);
+    expect(await detailOf({ ...valid, ids: 'x' })).toEqual([{ loc: ['body', 'ids'], msg: 'ids must be an array' }]);
+  });
+
+  it('range-checks integers to their int4 column', async () => {
+    expect(await detailOf({ ...valid, ids: [2 ** 31] })).toEqual([
+      { loc: ['body', 'ids'], msg: 'each value in ids must not be greater than 2147483647' },
+    ]);
+    expect(await detailOf({ before: '99999999999' }, { type: 'query', metatype: Query })).toEqual([
+      { loc: ['query', 'before'], msg: 'before must not be greater than 2147483647' },
+    ]);
+  });
+
+  it('never echoes a field name that could be a pasted body or a secret', async () => {
+    const detail = await detailOf({ ...valid, '{"password":"hunter2"}': '' });
+    expect(detail).toEqual([{ loc: ['body'], msg: 'body has a field that should not exist' }]);
+  });
+
+  it.each([
+    ['NUL', 'Ly\u0000on'],
+    ['a lone high surrogate', 'Ly\ud800on'],
+    ['a lone low surrogate', '\udc00Lyon'],
+  ])('refuses %s in any string, nested or in a query, with its location', async (_kind, text) => {
+    const msg = 'city must be valid text (no NUL character or unpaired surrogate)';
+    expect(await detailOf({ ...valid, address: { city: text } })).toEqual([{ loc: ['body', 'address', 'city'], msg }]);
+    expect(await detailOf({ before: text }, { type: 'query', metatype: Query })).toEqual([
+      { loc: ['query', 'before'], msg: 'before must be valid text (no NUL character or unpaired surrogate)' },
+    ]);
+  });
+
+  it('refuses invalid text in a field name without echoing it', async () => {
+    expect(await detailOf({ ...valid, address: { city: 'Lyon', 'x\u0000': 1 } })).toEqual([
+      { loc: ['body', 'address'], msg: 'address must be valid text (no NUL character or unpaired surrogate)' },
+    ]);
+  });
+
+  it('accepts text with paired surrogates (emoji)', async () => {
+    await expect(new AppValidationPipe().transform({ ...valid, address: { city: 'Lyon 🦁' } }, { type: 'body', metatype: Body })).resolves.toBeInstanceOf(Body);
   });
 });

@@ -56,3 +56,8 @@ export class Agent {
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deleted_at!: Date | null;
 }
+
+/** Public, its owner, or an admin; nobody once deleted. Checked on every use, not only at chat creation (a public agent may turn private). */
+export function agentUsableBy(agent: Agent, user: { id: number; is_admin: boolean }): boolean {
+  return !agent.deleted_at && (agent.is_public || agent.owner_id === user.id || user.is_admin);
+}

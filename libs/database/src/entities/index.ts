@@ -11,6 +11,7 @@ import { User } from './user.entity';
 export { Agent, Chat, Document, DocumentChunk, DocumentPage, Memory, Message, Session, User };
 export * from './document.entity';
 export * from './message.entity';
+export { agentUsableBy } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
 export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory];

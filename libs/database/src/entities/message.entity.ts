@@ -4,15 +4,16 @@ import { Chat } from './chat.entity';
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
-/** An assistant message is `streaming` while generated, then ends in one of the others. */
-export const MESSAGE_STATUSES = ['streaming', 'complete', 'stopped', 'failed'] as const;
+/** An assistant message is `streaming` while generated, then ends in one of the others (`interrupted`: its server died). */
+export const MESSAGE_STATUSES = ['streaming', 'complete', 'stopped', 'failed', 'interrupted'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 @Entity('messages')
 @Index('IDX_messages_chat_id_id', ['chat_id', 'id'])
 @Index('IDX_messages_streaming', ['chat_id'], { where: `status = 'streaming'` })
+@Index('IDX_messages_idempotency_key', ['chat_id', 'idempotency_key'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 @Check('CHK_messages_role', `"role" IN ('user', 'assistant', 'system')`)
-@Check('CHK_messages_status', `"status" IN ('streaming', 'complete', 'stopped', 'failed')`)
+@Check('CHK_messages_status', `"status" IN ('streaming', 'complete', 'stopped', 'failed', 'interrupted')`)
 export class Message {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -38,6 +39,14 @@ export class Message {
 
   @Column({ type: 'varchar', length: 16, default: 'complete' })
   status!: MessageStatus;
+
+  /** While streaming, refreshed every second by the process running it: a stale one means that process died. */
+  @Column({ type: 'timestamptz', nullable: true })
+  heartbeat_at!: Date | null;
+
+  /** For a user message: the client's Idempotency-Key, so a retried send returns this exchange. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  idempotency_key!: string | null;
 
   /** Why generation failed, in words fit for the user; null otherwise. */
   @Column({ type: 'text', nullable: true })

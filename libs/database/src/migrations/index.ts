@@ -6,6 +6,7 @@ import { Retrieval1795620000003 } from './1795620000003-Retrieval';
 import { EmbeddingBytes1795620000004 } from './1795620000004-EmbeddingBytes';
 import { StreamingAnswers1795620000005 } from './1795620000005-StreamingAnswers';
 import { ChatListOrder1795620000006 } from './1795620000006-ChatListOrder';
+import { AnswerLiveness1795620000008 } from './1795620000008-AnswerLiveness';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EmbeddingBytes1795620000004,
   StreamingAnswers1795620000005,
   ChatListOrder1795620000006,
+  AnswerLiveness1795620000008,
 ];

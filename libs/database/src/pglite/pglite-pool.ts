@@ -92,12 +92,12 @@ export class PGlitePool extends EventEmitter {
   }
 }
 
-/** Passed as TypeORM's `driver` option: TypeORM only calls `new driver.Pool()`. */
-export function pgliteDriver(db: PGlite): { Pool: new () => PGlitePool } {
+/** Passed as TypeORM's `driver` option: TypeORM only calls `new driver.Pool()`. `unlock` runs once the database is closed. */
+export function pgliteDriver(db: PGlite, unlock: () => void): { Pool: new () => PGlitePool } {
   return {
     Pool: class extends PGlitePool {
       constructor() {
-        super(db, () => db.close());
+        super(db, () => db.close().finally(unlock));
       }
     },
   };

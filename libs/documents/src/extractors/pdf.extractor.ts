@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { ExtractionError } from '../extraction.errors';
 import type { ExtractedPage, ExtractionContext } from '../extract-document';
+import type { TextBudget } from '../text-budget';
+import { checkPdfStreams } from './pdf-stream-guard';
 
 // Below this many characters a page is taken to have no text layer (a scan).
 const MIN_TEXT_CHARS = 16;
@@ -11,6 +13,7 @@ const OCR_SCALE = 200 / 72;
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs', { with: { 'resolution-mode': 'import' } });
 type PdfPage = Awaited<ReturnType<Awaited<ReturnType<PdfJs['getDocument']>['promise']>['getPage']>>;
 type RenderParameters = Parameters<PdfPage['render']>[0];
+type TextContent = Awaited<ReturnType<PdfPage['getTextContent']>>;
 let pdfjs: Promise<PdfJs> | undefined;
 
 /** pdfjs-dist is ESM-only: loaded once, on first use. */
@@ -25,6 +28,7 @@ function standardFontsDir(): string {
 
 /** Text per page; pages without a text layer are rendered and read by OCR. */
 export async function extractPdf(buffer: Buffer, context: ExtractionContext): Promise<ExtractedPage[]> {
+  await checkPdfStreams(buffer, context.limits.pdfMaxStreamBytes);
   const { getDocument } = await loadPdfJs();
   let document;
   try {
@@ -33,6 +37,8 @@ export async function extractPdf(buffer: Buffer, context: ExtractionContext): Pr
       standardFontDataUrl: standardFontsDir(),
       isEvalSupported: false,
       disableFontFace: true,
+      // Larger images are left out rather than decoded.
+      maxImageSize: context.limits.maxImagePixels,
       verbosity: 0,
     }).promise;
   } catch (error) {
@@ -46,17 +52,14 @@ export async function extractPdf(buffer: Buffer, context: ExtractionContext): Pr
     }
     const pages: ExtractedPage[] = [];
     for (let number = 1; number <= count; number++) {
-      context.signal.throwIfAborted();
       const page = await document.getPage(number);
-      const content = await page.getTextContent();
-      let text = '';
-      for (const item of content.items) {
-        if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
-      }
+      const text = await pageText(page, context.budget);
       if (text.replace(/\s/g, '').length >= MIN_TEXT_CHARS) {
         pages.push({ page: number, text, ocr: false });
       } else {
-        pages.push({ page: number, text: await context.ocr(await renderPage(page, context.limits.maxImagePixels)), ocr: true });
+        const read = await context.ocr(await renderPage(page, context.limits.maxImagePixels));
+        context.budget.take(read.length);
+        pages.push({ page: number, text: read, ocr: true });
       }
       page.cleanup();
       context.progress(number / count);
@@ -64,6 +67,27 @@ export async function extractPdf(buffer: Buffer, context: ExtractionContext): Pr
     return pages;
   } finally {
     await document.destroy();
+  }
+}
+
+/** A page's text layer, read as it is produced and abandoned once past the budget. */
+async function pageText(page: PdfPage, budget: TextBudget): Promise<string> {
+  const reader = (page.streamTextContent() as ReadableStream<TextContent>).getReader();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      for (const item of value.items) {
+        if (!('str' in item)) continue;
+        const piece = item.str + (item.hasEOL ? '\n' : '');
+        budget.take(piece.length);
+        text += piece;
+      }
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -1,24 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../config/src';
 import type { AppConfig } from '../../../config/src';
-import { Document, DocumentPage } from '../../../database/src';
+import { Document, DocumentChunk, DocumentPage } from '../../../database/src';
 import {
   DOCUMENT_STATUS,
   DocumentKind,
-  extractDocument,
   ExtractionError,
   OcrPool,
+  OcrStoppedError,
+  runExtraction,
 } from '../../../documents/src';
-import type { DocumentStatusPublisher, ExtractedPage } from '../../../documents/src';
+import type { DocumentStatusEvent, DocumentStatusPublisher, ExtractedPage, ExtractionResult } from '../../../documents/src';
 import { ChunkIndexer } from '../../../retrieval/src';
 import { JobHandler } from '../job.types';
 
 export const DOCUMENT_EXTRACTION_JOB = 'documents.extract';
 const PROGRESS_INTERVAL_MS = 500;
+// How often a running extraction checks that its document was not deleted meanwhile.
+const DELETION_CHECK_MS = 2000;
+// Pages per INSERT: each statement is its own short transaction.
+const PAGE_BATCH = 100;
 
 function kindOf(mime: string): DocumentKind {
   if (mime === 'application/pdf') return 'pdf';
@@ -29,10 +34,16 @@ function kindOf(mime: string): DocumentKind {
 
 class JobTimeout extends Error {}
 
+/** The document was deleted while being read: nothing is left to store or report. */
+class DocumentGone extends Error {}
+
 /**
- * pending → processing → ready | failed. A document that cannot be read
- * (damaged, too big, no text) fails with a reason and is not retried; an
- * unexpected crash fails it too, and the queue retries it a bounded number of times.
+ * pending → processing → ready | failed. Reading and chunking run in a thread
+ * with its own memory limit; results are written in short batches after it and
+ * removed again if the document fails. A document that cannot be read (damaged,
+ * too big, no text) fails with a reason and is not retried; an unexpected crash
+ * fails it too, and the queue retries it a bounded number of times. Stopped
+ * mid-OCR by a shutdown, it goes back to pending and is read again.
  */
 @Injectable()
 export class DocumentExtractionJob implements JobHandler<{ documentId: number }> {
@@ -48,70 +59,124 @@ export class DocumentExtractionJob implements JobHandler<{ documentId: number }>
   ) {}
 
   async handle({ documentId }: { documentId: number }): Promise<void> {
-    const documents = this.dataSource.getRepository(Document);
-    const document = await documents.findOneBy({ id: documentId });
+    const document = await this.dataSource.getRepository(Document).findOneBy({ id: documentId });
     if (!document || document.status === 'ready') return;
-    await documents.update(document.id, { status: 'processing', error: null });
-    this.status.publish(document.uploader_id, { id: document.id, status: 'processing', progress: 0 });
-
-    const limits = this.config.documents;
-    const timeout = AbortSignal.timeout(limits.jobTimeoutSeconds * 1000);
-    let lastProgress = 0;
+    // What an earlier attempt, cut short, may have written.
+    await this.discardResults(document.id);
+    await this.dataSource.getRepository(Document).update(document.id, { status: 'processing', error: null });
+    this.publish(document, { status: 'processing', progress: 0 });
     try {
-      const buffer = await readFile(path.join(this.config.uploadDir, path.basename(document.file_path)));
-      const extraction = extractDocument(buffer, kindOf(document.mime_type), {
-        limits,
-        signal: timeout,
-        ocr: (image) => this.ocr.recognize(image),
-        progress: (fraction) => {
-          if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
-          lastProgress = Date.now();
-          this.status.publish(document.uploader_id, { id: document.id, status: 'processing', progress: fraction });
-        },
-      });
-      const pages = await Promise.race([
-        extraction,
-        new Promise<never>((_, reject) => timeout.addEventListener('abort', () => reject(new JobTimeout()), { once: true })),
-      ]);
-      await this.saveReady(document, pages);
+      const { pages, chunks } = await this.extract(document);
+      await this.store(document.id, pages, chunks);
+      await this.markReady(document, pages);
     } catch (error) {
-      const reason =
-        error instanceof ExtractionError
-          ? error.message
-          : error instanceof JobTimeout || timeout.aborted
-            ? `Reading the document took longer than ${limits.jobTimeoutSeconds} s`
-            : 'The document could not be processed';
-      await documents.update(document.id, { status: 'failed', error: reason, processed_at: new Date() });
-      this.status.publish(document.uploader_id, { id: document.id, status: 'failed', progress: 1, error: reason });
-      if (!(error instanceof ExtractionError) && !(error instanceof JobTimeout) && !timeout.aborted) {
-        this.logger.error({ err: error, document_id: document.id }, 'Document extraction crashed');
-        throw error;
-      }
+      await this.fail(document, error);
     }
   }
 
-  private async saveReady(document: Document, pages: ExtractedPage[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(DocumentPage, { document_id: document.id });
-      await manager.insert(
-        DocumentPage,
-        pages.map((page) => ({ document_id: document.id, page_number: page.page, text: page.text, ocr: page.ocr })),
+  private async extract(document: Document): Promise<ExtractionResult> {
+    const limits = this.config.documents;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new JobTimeout()), limits.jobTimeoutSeconds * 1000);
+    const deletionCheck = setInterval(() => {
+      this.exists(document.id).then(
+        (exists) => {
+          if (!exists) stop.abort(new DocumentGone());
+        },
+        (error: unknown) => this.logger.warn({ err: error, document_id: document.id }, 'Could not check the document still exists'),
       );
-      await this.chunks.index(manager, document.id, pages);
-      await manager.update(Document, document.id, {
-        status: 'ready',
-        error: null,
-        page_count: pages.length,
-        char_count: pages.reduce((sum, page) => sum + page.text.length, 0),
-        ocr_used: pages.some((page) => page.ocr),
-        processed_at: new Date(),
-      });
+    }, DELETION_CHECK_MS);
+    let lastProgress = 0;
+    try {
+      return await runExtraction(
+        {
+          filePath: path.join(this.config.uploadDir, path.basename(document.file_path)),
+          kind: kindOf(document.mime_type),
+          limits,
+          chunking: { chunkTokens: this.config.retrieval.chunkTokens, overlapTokens: this.config.retrieval.chunkOverlapTokens },
+          memoryMb: limits.jobMemoryMb,
+        },
+        {
+          signal: stop.signal,
+          ocr: (image) => this.ocr.recognize(image),
+          progress: (fraction) => {
+            if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+            lastProgress = Date.now();
+            this.publish(document, { status: 'processing', progress: fraction });
+          },
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+      clearInterval(deletionCheck);
+    }
+  }
+
+  private async store(documentId: number, pages: ExtractedPage[], chunks: ExtractionResult['chunks']): Promise<void> {
+    for (let start = 0; start < pages.length; start += PAGE_BATCH) {
+      await this.dataSource.getRepository(DocumentPage).insert(
+        pages.slice(start, start + PAGE_BATCH).map((page) => ({ document_id: documentId, page_number: page.page, text: page.text, ocr: page.ocr })),
+      );
+      // The embedded database runs on this thread: requests get their turn between statements.
+      await nextTurn();
+    }
+    await this.chunks.insert(documentId, chunks);
+  }
+
+  private async markReady(document: Document, pages: ExtractedPage[]): Promise<void> {
+    await this.dataSource.getRepository(Document).update(document.id, {
+      status: 'ready',
+      error: null,
+      page_count: pages.length,
+      char_count: pages.reduce((sum, page) => sum + page.text.length, 0),
+      ocr_used: pages.some((page) => page.ocr),
+      processed_at: new Date(),
     });
-    this.status.publish(document.uploader_id, { id: document.id, status: 'ready', progress: 1 });
+    this.publish(document, { status: 'ready', progress: 1 });
     // Lexical search works already; vectors come on top. If the provider fails,
     // the embeddings job fills them in later.
     await this.chunks
       .embedMissing(document.id)
       .catch((error: unknown) => this.logger.warn({ err: error, document_id: document.id }, 'Embedding failed; will retry later'));
+  }
+
+  private async fail(document: Document, error: unknown): Promise<void> {
+    // Deleted meanwhile (writes then fail on the missing row): its rows went with it.
+    if (error instanceof DocumentGone || !(await this.exists(document.id))) {
+      this.logger.log({ document_id: document.id }, 'Document deleted while being read; stopped');
+      return;
+    }
+    await this.discardResults(document.id);
+    if (error instanceof OcrStoppedError) {
+      await this.dataSource.getRepository(Document).update(document.id, { status: 'pending' });
+      this.publish(document, { status: 'pending', progress: 0 });
+      throw error;
+    }
+    const reason =
+      error instanceof ExtractionError
+        ? error.message
+        : error instanceof JobTimeout
+          ? `Reading the document took longer than ${this.config.documents.jobTimeoutSeconds} s`
+          : 'The document could not be processed';
+    await this.dataSource.getRepository(Document).update(document.id, { status: 'failed', error: reason, processed_at: new Date() });
+    this.publish(document, { status: 'failed', progress: 1, error: reason });
+    if (!(error instanceof ExtractionError) && !(error instanceof JobTimeout)) {
+      this.logger.error({ err: error, document_id: document.id }, 'Document extraction crashed');
+      throw error;
+    }
+  }
+
+  /** Pages and chunks (their vectors cascade), each a single short statement. */
+  private async discardResults(documentId: number): Promise<void> {
+    await this.dataSource.getRepository(DocumentChunk).delete({ document_id: documentId });
+    await this.dataSource.getRepository(DocumentPage).delete({ document_id: documentId });
+  }
+
+  private exists(documentId: number): Promise<boolean> {
+    return this.dataSource.getRepository(Document).existsBy({ id: documentId });
+  }
+
+  private publish(document: Document, event: Omit<DocumentStatusEvent, 'id'>): void {
+    this.status.publish(document.uploader_id, { id: document.id, ...event });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Chat, Memory, Message } from '../../../database/src';
+import { agentUsableBy, Chat, Memory, Message } from '../../../database/src';
 import { LlmRegistry } from '../../../llm/src';
 import { EmbeddingService, tsvectorSql, unaccent } from '../../../retrieval/src';
 import { JobHandler } from '../job.types';
@@ -50,9 +50,9 @@ export class MemoryLearningJob implements JobHandler<{ messageId: number }> {
     const answer = await messages.findOneBy({ id: messageId, status: 'complete' });
     const question = answer?.parent_id ? await messages.findOneBy({ id: answer.parent_id }) : null;
     if (!answer || !question) return;
-    const chat = await this.dataSource.getRepository(Chat).findOne({ where: { id: answer.chat_id }, relations: { agent: true } });
-    // The flag is read now: turning it off stops learning at once.
-    if (!chat?.agent?.learn_from_interaction) return;
+    const chat = await this.dataSource.getRepository(Chat).findOne({ where: { id: answer.chat_id }, relations: { agent: true, user: true } });
+    // The flag and the agent's visibility are read now: turning either off stops learning at once.
+    if (!chat?.agent?.learn_from_interaction || !chat.user || !agentUsableBy(chat.agent, chat.user)) return;
 
     const { provider, model } = this.registry.resolve(chat.agent.model);
     const result = await provider.chat({

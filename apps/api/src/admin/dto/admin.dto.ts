@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt4 } from '../../../../../libs/common/src';
 import { UserResponse } from '../../users/user.presenter';
 
 export class ListUsersQuery {
@@ -21,8 +22,7 @@ export class ListUsersQuery {
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsInt4(0)
   offset = 0;
 }
 

@@ -21,7 +21,7 @@ export class RegisterDto {
 export class LoginDto {
   @ApiPropertyOptional({ description: 'Email or trigramme (OAuth2 form field).' })
   @ValidateIf((body: LoginDto) => !body.email && !body.trigramme)
-  @IsString({ message: 'give email, trigramme or username' })
+  @IsString({ message: 'email, trigramme or username is required' })
   @MinLength(1)
   @MaxLength(254)
   username?: string;

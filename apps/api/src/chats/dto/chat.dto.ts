@@ -1,14 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { Optional } from '../../../../../libs/common/src';
+import { IsInt4, Optional } from '../../../../../libs/common/src';
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateChatDto {
   @ApiProperty({ example: 1 })
-  @IsInt()
-  @Min(1)
+  @IsInt4()
   agent_id!: number;
 
   @ApiPropertyOptional({ example: 'Quarterly report questions', description: 'Default: "New chat".' })
@@ -39,8 +38,7 @@ export class ListChatsQuery {
   @ApiPropertyOptional({ description: 'Cursor: the `next_before` of the previous page (a chat id).' })
   @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4()
   before?: number;
 
   @ApiPropertyOptional({ description: 'Part of the title.' })
@@ -62,7 +60,6 @@ export class ChatMessagesQuery {
   @ApiPropertyOptional({ description: 'Older messages than this message id (`messages_next_before`).' })
   @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4()
   before?: number;
 }

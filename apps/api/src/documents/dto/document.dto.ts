@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsInt4 } from '../../../../../libs/common/src';
 import { DOCUMENT_ENTITY_TYPES } from '../../../../../libs/database/src';
 import type { DocumentEntityType } from '../../../../../libs/database/src';
 
@@ -12,9 +13,7 @@ export class DocumentOwnerDto {
 
   @ApiProperty({ example: 1 })
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2 ** 31 - 1)
+  @IsInt4()
   entity_id!: number;
 }
 

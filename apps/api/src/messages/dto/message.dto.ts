@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Optional } from '../../../../../libs/common/src';
+import { IsInt4, Optional } from '../../../../../libs/common/src';
 import { MessageResponse } from '../message.presenter';
 
 export class SendMessageDto {
   @ApiProperty({ example: 1 })
-  @IsInt()
-  @Min(1)
+  @IsInt4()
   chat_id!: number;
 
   @ApiProperty({ example: 'Summarise the attached report in three points.', description: 'Up to MESSAGE_MAX_CHARS.' })
@@ -20,8 +19,7 @@ export class SendMessageDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
+  @IsInt4(1, { each: true })
   document_ids?: number[];
 
   @ApiPropertyOptional({ default: true, description: 'false: answer once the assistant message is final.' })
@@ -47,8 +45,7 @@ export class ListMessagesQuery {
   @ApiPropertyOptional({ description: 'Messages older than this id (`next_before` of the previous page).' })
   @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsInt4()
   before?: number;
 }
 

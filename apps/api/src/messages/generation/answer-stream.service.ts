@@ -4,26 +4,14 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Message } from '../../../../../libs/database/src';
 import { ChatsService } from '../../chats/chats.service';
-import { presentMessage } from '../message.presenter';
 import type { AuthUser } from '../../sessions/sessions.service';
+import type { ResumePoint } from '../last-event-id';
+import { finalEvent } from './final-event';
 import { GENERATION_EVENTS } from './generation-events';
 import type { GenerationEvent, GenerationEvents } from './generation-events';
+import { StreamSlots } from './stream-slots';
 
 const HEARTBEAT_MS = 15_000;
-
-/** `Last-Event-ID` is `<message id>:<seq>`; a bare number is read as a seq. */
-function parseLastEventId(value: string | undefined): { messageId?: number; seq: number } {
-  const match = /^(?:(\d+):)?(\d+)$/.exec(value?.trim() ?? '');
-  return match ? { messageId: match[1] ? Number(match[1]) : undefined, seq: Number(match[2]) } : { seq: 0 };
-}
-
-/** A finished answer as its last event: `done`, or `error` when it failed. */
-function finalEvent(message: Message): GenerationEvent {
-  const base = { chat_id: message.chat_id, message_id: message.id, seq: 0, message: presentMessage(message) };
-  return message.status === 'failed'
-    ? { ...base, type: 'error', detail: message.error ?? 'The answer failed' }
-    : { ...base, type: 'done' };
-}
 
 function format(event: GenerationEvent): string {
   const data =
@@ -47,6 +35,7 @@ export class AnswerStreamService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
     private readonly chats: ChatsService,
+    private readonly slots: StreamSlots,
   ) {}
 
   /**
@@ -61,7 +50,9 @@ export class AnswerStreamService {
     return { messageId: latest.id, events };
   }
 
-  async follow(user: AuthUser, chatId: number, lastEventId: string | undefined, response: Response): Promise<void> {
+  async follow(user: AuthUser, chatId: number, resume: ResumePoint | undefined, response: Response): Promise<void> {
+    // Before any wait, so the slot is given back however the response ends (404, done, client gone).
+    response.on('close', this.slots.take(user.id));
     // Both at once; the answer is only used once the chat is known to be the caller's.
     const [chat, latest] = await Promise.all([this.chats.findOwn(user, chatId), this.latestAnswer(chatId)]);
 
@@ -74,8 +65,8 @@ export class AnswerStreamService {
     });
     response.flushHeaders();
 
-    const resume = parseLastEventId(lastEventId);
-    let lastSeq = resume.messageId === undefined || resume.messageId === latest?.id ? resume.seq : 0;
+    const { messageId, seq } = resume ?? { seq: 0 };
+    let lastSeq = messageId === undefined || messageId === latest?.id ? seq : 0;
     if (!latest || latest.status !== 'streaming') {
       for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) response.write(format(event));
       response.end();
@@ -117,13 +108,13 @@ export class AnswerStreamService {
    */
   private async endedAnswer(message: Message, afterSeq: number): Promise<GenerationEvent[]> {
     const logged = await this.events.history(message.id, afterSeq);
-    return logged.some((event) => event.type !== 'token') ? logged : [finalEvent(message)];
+    return logged.some((event) => event.type !== 'token') ? logged : [finalEvent(message, 0)];
   }
 
   /** The answer may have ended before we subscribed and its log expired: send what is stored. */
   private async endIfAlreadyOver(messageId: number, write: (event: GenerationEvent) => void): Promise<void> {
     const message = await this.dataSource.getRepository(Message).findOneByOrFail({ id: messageId });
-    if (message.status !== 'streaming') write({ ...finalEvent(message), seq: Number.MAX_SAFE_INTEGER });
+    if (message.status !== 'streaming') write(finalEvent(message, Number.MAX_SAFE_INTEGER));
   }
 
   private latestAnswer(chatId: number): Promise<Message | null> {

@@ -10,7 +10,9 @@ import type { JobQueue } from '../../../../../libs/jobs/src';
 import { countTokens, LlmError, LlmTimeoutError } from '../../../../../libs/llm/src';
 import type { ChatMessage, LlmProvider, Usage } from '../../../../../libs/llm/src';
 import { MetricsService } from '../../metrics/metrics.service';
-import { presentMessage } from '../message.presenter';
+import { MessagesRepository } from '../messages.repository';
+import { AnswerWithdrawn, ServerStopping, StopRequested } from './abort-reasons';
+import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
 import { GENERATION_EVENTS } from './generation-events';
 import type { GenerationEvent } from './generation-events';
 import type { GenerationEvents } from './generation-events';
@@ -34,20 +36,14 @@ export interface GenerationOutcome {
   failure?: unknown;
 }
 
-/** Why an attempt was aborted: a user's stop is not a failure. */
-class StopRequested extends Error {
-  constructor() {
-    super('Stopped');
-  }
-}
-
 const FLUSH_INTERVAL_MS = 1000;
 const RETRY_BASE_MS = 500;
 
 /**
  * Runs answers on the server, independent of any HTTP request or socket: every
- * token is published with its seq, the partial text is saved every second,
- * and the message always ends `complete`, `stopped` or `failed` with what was
+ * token is published with its seq, the partial text is saved every second
+ * (with a heartbeat saying this process still runs it), and the message
+ * always ends `complete`, `stopped`, `failed` or `interrupted` with what was
  * generated.
  */
 @Injectable()
@@ -61,6 +57,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly store: MessagesRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -103,14 +100,21 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       if (message.status !== 'streaming') return message;
       await sleep(100);
     }
-    await messages.update({ id: messageId, status: 'streaming' }, { status: 'stopped' });
-    return messages.findOneByOrFail({ id: messageId });
+    const stopped = await this.store.end(messageId, { status: 'stopped' });
+    if (stopped) await this.announceEnded(stopped);
+    return stopped ?? messages.findOneByOrFail({ id: messageId });
+  }
+
+  /** Tells the followers of an answer that ended outside its run (a sweep, a stop nobody ran); never throws. */
+  async announceEnded(message: Message): Promise<void> {
+    const logged = await this.events.history(message.id, 0).catch(() => []);
+    await this.announceEnd(message, (logged.at(-1)?.seq ?? 0) + 1);
   }
 
   /** Before connections close, so the final writes and events still go out. */
   async beforeApplicationShutdown(): Promise<void> {
-    // Running answers end as `failed` with their partial text rather than vanish.
-    for (const run of this.running.values()) run.controller.abort(new LlmError('The server restarted during the answer'));
+    // Running answers end `interrupted` with their partial text rather than vanish.
+    for (const run of this.running.values()) run.controller.abort(new ServerStopping(ANSWER_INTERRUPTED));
     await Promise.allSettled([...this.running.values()].map((run) => run.done));
   }
 
@@ -126,8 +130,11 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       await this.streamWithRetries(task, AbortSignal.any([stop, maxTime]), state, started);
     } catch (caught) {
       const reason = stop.aborted ? stop.reason : maxTime.aborted ? new LlmTimeoutError('The answer took too long and was cut') : caught;
-      if (reason instanceof StopRequested) status = 'stopped';
-      else {
+      if (reason instanceof StopRequested || reason instanceof AnswerWithdrawn) status = 'stopped';
+      else if (reason instanceof ServerStopping) {
+        status = 'interrupted';
+        error = reason.message;
+      } else {
         status = 'failed';
         failure = reason;
         error = reason instanceof LlmError ? reason.message : 'The answer failed';
@@ -142,7 +149,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     }
     this.metrics.answerEnded(status);
     const message = await this.finish(task, state, status, error);
-    if (status === 'complete') await this.followUp(task);
+    if (message.status === 'complete') await this.followUp(task);
     return { message, failure };
   }
 
@@ -220,12 +227,13 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     }
   }
 
-  /** Saves the partial text, so a crash loses at most a second of answer. */
+  /** Saves the partial text, so a crash loses at most a second of answer, and proves this process still runs it. */
   private async flush(messageId: number, content: string): Promise<void> {
-    await this.dataSource
-      .getRepository(Message)
-      .update({ id: messageId, status: 'streaming' }, { content })
-      .catch((error: unknown) => this.logger.warn({ err: error, message_id: messageId }, 'Could not save partial answer'));
+    try {
+      if (!(await this.store.saveProgress(messageId, content))) this.running.get(messageId)?.controller.abort(new AnswerWithdrawn());
+    } catch (error) {
+      this.logger.warn({ err: error, message_id: messageId }, 'Could not save partial answer');
+    }
   }
 
   private async finish(
@@ -234,32 +242,53 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     status: MessageStatus,
     error: string | null,
   ): Promise<Message> {
-    const messages = this.dataSource.getRepository(Message);
     // Providers that do not report usage get an estimate with our tokenizer.
     const usage = state.usage ?? {
       prompt_tokens: task.prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
       completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
     };
-    const { raw } = await messages
-      .createQueryBuilder()
-      .update()
-      .set({
-        content: state.content,
-        status,
-        error,
-        prompt_tokens: usage.prompt_tokens,
-        completion_tokens: usage.completion_tokens,
-        ttft_ms: state.ttftMs,
-      })
-      .where('id = :id', { id: task.assistantMessageId })
-      .returning('*')
-      .execute();
-    const message = messages.create((raw as Message[])[0]);
-    const base = { chat_id: task.chatId, message_id: message.id, seq: state.seq + 1, message: presentMessage(message) };
-    await this.announce(
-      status === 'failed' ? { ...base, type: 'error', detail: error ?? 'The answer failed' } : { ...base, type: 'done' },
-    ).catch((caught: unknown) => this.logger.warn({ err: caught }, 'Could not publish the end of an answer'));
+    // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner).
+    const message = await this.store.end(task.assistantMessageId, {
+      content: state.content,
+      status,
+      error,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      ttft_ms: state.ttftMs,
+    });
+    if (!message) return this.withdrawn(task, state);
+    await this.announceEnd(message, state.seq + 1);
     return message;
+  }
+
+  /**
+   * The answer ended without this run: as stored when someone else ended it
+   * (and told its followers); when it was deleted with its chat, as it stood,
+   * its followers told it stopped.
+   */
+  private async withdrawn(task: GenerationTask, state: { content: string; seq: number }): Promise<Message> {
+    const messages = this.dataSource.getRepository(Message);
+    const stored = await messages.findOneBy({ id: task.assistantMessageId });
+    if (stored) return stored;
+    const gone = messages.create({
+      id: task.assistantMessageId,
+      chat_id: task.chatId,
+      role: 'assistant',
+      content: state.content,
+      status: 'stopped',
+      error: null,
+      llm_model: task.model,
+      llm_provider: task.provider.name,
+      created_at: new Date(),
+    });
+    await this.announceEnd(gone, state.seq + 1);
+    return gone;
+  }
+
+  private async announceEnd(message: Message, seq: number): Promise<void> {
+    await this.announce(finalEvent(message, seq)).catch((caught: unknown) =>
+      this.logger.warn({ err: caught, message_id: message.id }, 'Could not publish the end of an answer'),
+    );
   }
 
   /** To the answer's log (replay, resume) and its chat's feed (SSE and sockets, on every instance). */

@@ -1,0 +1,15 @@
+import { isRedisUnavailable } from '../../../redis/src/redis-errors';
+import { AppException } from './app.exception';
+
+/** A shared service (Redis) cannot answer: the request is refused whole, never half done without its checks. */
+export class TemporarilyUnavailableError extends AppException {
+  constructor() {
+    super(503, 'Service temporarily unavailable, try again in a few seconds', { 'Retry-After': '5' });
+  }
+}
+
+/** The client-facing error for a failure: domain errors as they are, an unreachable Redis as 503. */
+export function asAppException(error: unknown): AppException | undefined {
+  if (error instanceof AppException) return error;
+  return isRedisUnavailable(error) ? new TemporarilyUnavailableError() : undefined;
+}
