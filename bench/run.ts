@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
+import { benchHostile, HOSTILE_ENV } from './hostile';
 import { benchIngestion } from './ingestion';
 import { ApiClient } from './lib/api-client';
 import { rssMb, startApi, startSimulator, startWorker } from './lib/processes';
@@ -14,8 +15,8 @@ import { benchThroughput } from './throughput';
 const quick = process.argv.includes('--quick');
 const ROOT = path.resolve(__dirname, '../..');
 const settings = quick
-  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30 }
-  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100 };
+  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30, hostile: { minSeconds: 10, maxSeconds: 25 } }
+  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100, hostile: { minSeconds: 60, maxSeconds: 180 } };
 const STREAM = { ttftMs: 200, interTokenMs: 10, words: 50 };
 
 async function simConfig(simUrl: string, config: object): Promise<void> {
@@ -61,9 +62,15 @@ async function main(): Promise<void> {
     RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
     MAX_CONCURRENT_GENERATIONS: '2000',
     LOGIN_RATE_LIMIT: '10000',
+    // One bench user plays every conversation and upload: lift the per-user protections.
+    MAX_SOCKETS_PER_USER: '10000',
+    MAX_STREAMS_PER_USER: '10000',
+    UPLOAD_RATE_LIMIT: '100000',
+    MAX_PENDING_DOCUMENTS_PER_USER: '100000',
     // A run of its own in a shared Redis: a fresh database restarts message ids,
     // and an earlier run's answer logs under the same ids would be replayed.
     REDIS_KEY_PREFIX: `foyergpt-bench:${process.pid}:`,
+    ...HOSTILE_ENV,
   };
   const api = await startApi(env);
   const worker = process.env.DATABASE_URL && process.env.REDIS_URL ? startWorker(env) : undefined;
@@ -88,6 +95,8 @@ async function main(): Promise<void> {
     const throughput = await benchThroughput(client, agent.id, bigChat, settings.seconds, settings.connections);
     const ingestion = await benchIngestion(settings.textPages, settings.ocrPages);
     const retrieval = await benchRetrieval(settings.retrieval, settings.retrievalVectors, settings.queries);
+    // Last: what it leaves behind (documents, memory) must not weigh on the other measures.
+    const hostile = await benchHostile(api.url, { api: api.process, worker: worker?.process }, settings.hostile);
 
     const results = {
       name: quick ? 'quick' : 'full',
@@ -104,6 +113,7 @@ async function main(): Promise<void> {
       throughput,
       ingestion,
       retrieval,
+      hostile,
       memory: {
         idle_sockets: settings.idleSockets,
         fresh,
