@@ -126,5 +126,34 @@ export function writeReport(file: string, r: Results): void {
       [`during ${Math.max(...r.streaming.levels.map((l: Results) => l.concurrency))} concurrent streams`, m.during_max_streams_mb, '—', '—'],
     ],
   );
+
+  const h = r.hostile;
+  const a = h.attack;
+  lines.push(
+    `## 6. Hostile input (${h.seconds} s; documents read in ${h.jobs_run_in}, DOCUMENT_JOB_MEMORY_MB=${h.job_memory_mb})`,
+    '',
+    'Clients at once send hostile bodies (50,000 keys, 10,000-deep nesting, 200,000-item arrays, integers past their column, a NUL byte, a lone',
+    'surrogate, a form to a JSON route, a login form of 600 fields) and socket events (hostile payloads; raw packets too deep, too wide, too long',
+    'or past MAX_JSON_BODY_KB, each on a connection of its own), while four hostile documents are read: a DOCX under 1 MB inflating to ~190 MB,',
+    'a PDF holding a 1 GB compressed content stream, 1 MB of text without a break, and 9 MB of one-letter paragraphs that need more than the',
+    'job memory. It lasts until the documents are read (at least the minimum time); `GET /api/health` is probed every ~20 ms throughout and',
+    'the RSS of the API and worker sampled every 50 ms.',
+    '',
+  );
+  const refusedAll = a.not_refused_with_4xx === 0 && a.events_not_refused === 0 && a.client_errors.length === 0;
+  const yesNo = (ok: boolean | null) => (ok === null ? 'n/a (embedded)' : ok ? 'yes' : '**no**');
+  table(
+    ['target', 'result', 'status'],
+    [
+      ['/api/health under 100 ms throughout', `p50 ${cell(h.health.p50_ms)} / p99 ${cell(h.health.p99_ms)} / max ${cell(h.health.max_ms)} ms; ${h.health.over_100ms} of ${h.health.probes} probes at 100 ms or more, ${h.health.failed} failed`, mark(h.health.over_100ms === 0)],
+      ['every hostile input refused (4xx, error ack or closed connection)', `${a.http_bodies} bodies (${a.not_refused_with_4xx} not 4xx), ${a.socket_events} events (${a.events_not_refused} not refused), ${a.connections_closed_for_packets} connections closed for their packet${a.client_errors.length ? `; client errors: ${a.client_errors.join('; ')}` : ''}`, mark(refusedAll)],
+      ['API and worker alive at the end', `API ${yesNo(h.alive.api)}, worker ${yesNo(h.alive.worker)}`, mark(h.alive.api && h.alive.worker !== false)],
+      [`RSS of ${h.jobs_run_in} ≤ jobs at once × 2 × DOCUMENT_JOB_MEMORY_MB + its RSS before (${h.jobs_at_once} × 2 × ${h.job_memory_mb} + ${h.rss.jobs_before_mb} MB)`, `peak ${h.rss.jobs_peak_mb} of ${h.rss.jobs_limit_mb} MB (API: ${h.rss.api_before_mb} MB before, peak ${h.rss.api_peak_mb})`, mark(h.rss.jobs_peak_mb <= h.rss.jobs_limit_mb)],
+    ],
+  );
+  table(
+    ['document', 'size KB', 'status', 'reason', 'final after s'],
+    h.documents.map((d: Results) => [d.name, d.size_kb, d.status, d.error ?? '—', d.seconds]),
+  );
   writeFileSync(file, lines.join('\n') + analysis + (analysis.endsWith('\n') || !analysis ? '' : '\n'));
 }

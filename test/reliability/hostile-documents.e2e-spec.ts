@@ -1,13 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createDeflate } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { DocumentChunk, DocumentPage } from '../../libs/database/src';
 import { usesWorker } from '../../libs/jobs/src';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, simulatorEnv, startChatApp, startSimulator, userWithChat, waitFor } from '../support/chat-app';
-import { repeatedEntry, scannedPdf, zip } from '../support/fixtures';
+import { scannedPdf } from '../support/fixtures';
+import { confettiText, docxWithHugeBody, pdfWithHugeContent, textWithoutBreaks } from '../support/hostile-files';
 import { startApp, TestApp, testEnvironment } from '../support/test-app';
 
 const JOB_MEMORY_MB = 128;
@@ -18,55 +18,6 @@ interface DocumentView {
   id: number;
   status: string;
   error: string | null;
-}
-
-/** A one-page PDF whose content stream inflates to `megabytes` of spaces (compressed as a stream, never held inflated). */
-async function pdfWithHugeContent(megabytes: number): Promise<Buffer> {
-  const deflater = createDeflate({ level: 9 });
-  const output: Buffer[] = [];
-  deflater.on('data', (chunk: Buffer) => output.push(chunk));
-  const done = new Promise((resolve) => deflater.on('end', resolve));
-  const block = Buffer.alloc(16 * MB, ' ');
-  for (let i = 0; i < megabytes / 16; i++) {
-    if (!deflater.write(block)) await new Promise((resolve) => deflater.once('drain', resolve));
-  }
-  deflater.end();
-  await done;
-  const stream = Buffer.concat(output);
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
-  ].map((body) => Buffer.from(body));
-  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')];
-  const offsets: number[] = [];
-  const add = (buffer: Buffer) => parts.push(buffer);
-  const size = () => parts.reduce((sum, part) => sum + part.length, 0);
-  objects.forEach((body, i) => {
-    offsets.push(size());
-    add(Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]));
-  });
-  offsets.push(size());
-  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`));
-  add(stream);
-  add(Buffer.from('\nendstream\nendobj\n'));
-  const xref = size();
-  add(Buffer.from(`xref\n0 5\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`));
-  add(Buffer.from(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
-  return Buffer.concat(parts);
-}
-
-/** A DOCX under 1 MB whose document.xml inflates to about `megabytes` of paragraphs. */
-async function docxWithHugeBody(megabytes: number): Promise<Buffer> {
-  const paragraph = '<w:p><w:r><w:t>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</w:t></w:r></w:p>';
-  const body = await repeatedEntry(
-    'word/document.xml',
-    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>',
-    paragraph,
-    Math.floor((megabytes * MB) / paragraph.length),
-    '</w:body></w:document>',
-  );
-  return zip([{ name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types/>') }, body]);
 }
 
 describe('Hostile documents: output caps and a memory limit per extraction', () => {
@@ -141,8 +92,7 @@ describe('Hostile documents: output caps and a memory limit per extraction', () 
   });
 
   it('reads a megabyte of text without paragraph or sentence breaks quickly, in chunks within the size', async () => {
-    const text = Array.from({ length: 180_000 }, (_, i) => `mot${i % 97}`).join(' ');
-    const document = await ingest(Buffer.from(text), 'sans-pause.txt');
+    const document = await ingest(textWithoutBreaks(), 'sans-pause.txt');
     expect(document.status).toBe('ready');
     const chunks = await c.t.app.get(DataSource).getRepository(DocumentChunk).find({ where: { document_id: document.id } });
     expect(chunks.length).toBeGreaterThan(100);
@@ -150,8 +100,7 @@ describe('Hostile documents: output caps and a memory limit per extraction', () 
   });
 
   it('fails a document that needs more than DOCUMENT_JOB_MEMORY_MB with a memory reason, and the process lives', async () => {
-    // Three million one-letter paragraphs: 9 MB, within the character cap, but millions of pieces to chunk.
-    const document = await ingest(Buffer.from('a\n\n'.repeat(3_000_000)), 'confetti.txt', 100_000);
+    const document = await ingest(confettiText(), 'confetti.txt', 100_000);
     expect(document).toMatchObject({ status: 'failed', error: `Reading the document needs more than the ${JOB_MEMORY_MB} MB of memory allowed` });
     expect(await derivedRows(document.id)).toBe(0);
     expect((await ingest(Buffer.from('Toujours là.'), 'after.txt')).status).toBe('ready');

@@ -7,6 +7,10 @@ export interface HostileTarget {
   httpClients: number;
   socketClients: number;
   rounds: number;
+  /** Also send form-encoded bodies: one to a JSON route, and a login form with too many fields. */
+  forms?: boolean;
+  /** Also send a socket packet of this many bytes (past MAX_JSON_BODY_KB, the server closes its connection). */
+  oversizedPacketBytes?: number;
 }
 
 export interface HostileResults {
@@ -34,6 +38,11 @@ const bodies = [
   { path: '/api/agents', auth: true, body: JSON.stringify({ name: 'a\u0000b' }) },
   { path: '/api/auth/register', body: JSON.stringify({ email: 'x\ud800@example.org', trigramme: 'XYZ', password: 'long enough' }) },
 ];
+const FORM = 'application/x-www-form-urlencoded';
+if (t.forms) bodies.push(
+  { path: '/api/auth/register', type: FORM, body: new URLSearchParams({ email: 'form@example.org', trigramme: 'FRM', password: 'long enough' }).toString() },
+  { path: '/api/auth/login', type: FORM, body: new URLSearchParams({ ...manyKeys(600), username: 'a', password: 'b' }).toString() },
+);
 const events = [
   ['send_message', { chat_id: t.chatId, content: 'a\u0000b' }],
   ['resume', { chat_id: t.chatId, after_seq: 1e20 }],
@@ -45,12 +54,13 @@ const unparseable = [
   '2["send_message",' + JSON.stringify(manyKeys(50000)) + ']',
   '2["send_message",' + JSON.stringify({ chat_id: t.chatId, content: 'hi', document_ids: Array(100000).fill(1) }) + ']',
 ];
+if (t.oversizedPacketBytes) unparseable.push('2["send_message",{"content":"' + 'x'.repeat(t.oversizedPacketBytes) + '"}]');
 const results = { statuses: [], acks: [], disconnects: [] };
 
 async function httpClient() {
   for (let round = 0; round < t.rounds; round++) {
-    for (const { path, body, auth } of bodies) {
-      const headers = { 'Content-Type': 'application/json', ...(auth ? { Authorization: 'Bearer ' + t.token } : {}) };
+    for (const { path, body, auth, type } of bodies) {
+      const headers = { 'Content-Type': type ?? 'application/json', ...(auth ? { Authorization: 'Bearer ' + t.token } : {}) };
       results.statuses.push((await fetch(t.url + path, { method: 'POST', headers, body })).status);
     }
   }

@@ -3,7 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../../config/src';
 import type { AppConfig } from '../../config/src';
 import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
-import { bullPrefix, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
+import { bullPrefix, JOB_CONCURRENCY, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
 
 /** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */
 @Injectable()
@@ -36,7 +36,7 @@ export class BullJobWorker implements OnApplicationBootstrap, BeforeApplicationS
     for (const scheduler of await this.scheduler.getJobSchedulers()) {
       if (!this.handlers.get(scheduler.name)?.everySeconds) await this.scheduler.removeJobScheduler(scheduler.key);
     }
-    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: 4, autorun: false });
+    this.worker = new Worker(QUEUE_NAME, (job) => this.process(job), { connection, prefix, concurrency: JOB_CONCURRENCY, autorun: false });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'Job failed'),
     );

@@ -1,6 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFF_BASE_MS, DEFAULT_ATTEMPTS, EnqueueOptions, JOB_HANDLERS, JobHandler, JobQueue, JobQueueStatus } from './job.types';
+import {
+  BACKOFF_BASE_MS,
+  DEFAULT_ATTEMPTS,
+  EnqueueOptions,
+  JOB_CONCURRENCY,
+  JOB_HANDLERS,
+  JobHandler,
+  JobQueue,
+  JobQueueStatus,
+} from './job.types';
 
 /**
  * Runs jobs inside the API process when no Redis is configured: the same
@@ -14,6 +23,9 @@ export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnAp
   private readonly running = new Set<Promise<void>>();
   private readonly queuedIds = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
+  // At most JOB_CONCURRENCY jobs at once, as the worker: twenty uploads must not start twenty extraction threads.
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
   private stopping = false;
 
   constructor(@Inject(JOB_HANDLERS) handlers: JobHandler[]) {
@@ -57,6 +69,30 @@ export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnAp
 
   private async run(handler: JobHandler, payload: unknown, attempts: number): Promise<void> {
     await sleep(0);
+    await this.takeSlot();
+    try {
+      await this.attempt(handler, payload, attempts);
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  private async takeSlot(): Promise<void> {
+    if (this.active < JOB_CONCURRENCY) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting job, or frees it. */
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  private async attempt(handler: JobHandler, payload: unknown, attempts: number): Promise<void> {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await handler.handle(payload);

@@ -35,3 +35,6 @@ export const QUEUE_NAME = 'jobs';
 export function bullPrefix(redisKeyPrefix: string): string {
   return `${redisKeyPrefix}bull`;
 }
+
+/** Jobs one process runs at once (BullMQ worker and in-process queue alike): each extraction may use 2 × DOCUMENT_JOB_MEMORY_MB. */
+export const JOB_CONCURRENCY = 4;
