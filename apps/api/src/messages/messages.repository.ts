@@ -40,6 +40,10 @@ function answerValues(answer: Partial<Message>): unknown[] {
  */
 @Injectable()
 export class MessagesRepository {
+  // Sends of one user queue here first, so at most one of them per instance holds a pooled
+  // connection while waiting for the advisory lock: a burst from one user cannot drain the pool.
+  private readonly userQueues = new Map<number, Promise<unknown>>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   countStreaming(userId: number): Promise<number> {
@@ -158,6 +162,20 @@ export class MessagesRepository {
   }
 
   private underUserLock<T>(userId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const previous = this.userQueues.get(userId) ?? Promise.resolve();
+    const turn = previous.then(
+      () => this.lockedTransaction(userId, work),
+      () => this.lockedTransaction(userId, work),
+    );
+    const settled = turn.catch(() => undefined);
+    this.userQueues.set(userId, settled);
+    void settled.then(() => {
+      if (this.userQueues.get(userId) === settled) this.userQueues.delete(userId);
+    });
+    return turn;
+  }
+
+  private lockedTransaction<T>(userId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [ANSWERS_LOCK_SPACE, userId]);
       return work(manager);

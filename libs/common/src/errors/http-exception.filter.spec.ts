@@ -45,6 +45,11 @@ describe('HttpExceptionFilter', () => {
     });
   });
 
+  it('answers a drained database pool (an overload) with the same 503, not a 500', () => {
+    const reply = run(new Error('timeout exceeded when trying to connect'));
+    expect(reply).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+  });
+
   it('hides unknown errors behind a 500 with a correlation id', () => {
     const reply = run(new Error('password=hunter2 at db.internal:5432'));
     expect(reply).toEqual({
