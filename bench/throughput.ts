@@ -3,7 +3,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { createServer, Server } from 'node:http';
 import { ApiClient } from './lib/api-client';
-import { freePort } from './lib/processes';
+import { freePort } from '../test/support/free-port';
 import { round } from './lib/stats';
 
 export interface Load {

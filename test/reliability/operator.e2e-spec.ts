@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Env } from '../../libs/config/src';
 import { ensureBuilt, ENTRY, Exit, runBuilt } from '../support/built-app';
-import { freePort } from '../support/private-redis';
+import { freePort } from '../support/free-port';
 import { startTestApp } from '../support/test-app';
 import { testServerUrl } from '../support/test-database';
 

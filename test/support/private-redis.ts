@@ -1,16 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from './free-port';
 
 /** True where a suite can start Redis servers of its own (CI's PostgreSQL+Redis pass). */
 export const canRunPrivateRedis = !!process.env.REDIS_URL && spawnSync('redis-server', ['--version']).status === 0;

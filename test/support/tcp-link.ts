@@ -1,5 +1,5 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
-import { freePort } from './private-redis';
+import { freePort } from './free-port';
 
 /**
  * A TCP hop in front of a server, which a test cuts and restores: from the

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../../../libs/config/src';
 import { AgentsModule } from '../agents/agents.module';
 import { ChatsModule } from '../chats/chats.module';
 import { DocumentStorageModule } from './document-storage.module';
+import { DocumentUploadsRepository } from './document-uploads.repository';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
 import { UploadLimits } from './upload-limits';
@@ -27,6 +28,6 @@ import { UploadLimits } from './upload-limits';
     }),
   ],
   controllers: [DocumentsController],
-  providers: [DocumentsService, UploadLimits],
+  providers: [DocumentsService, UploadLimits, DocumentUploadsRepository],
 })
 export class DocumentsModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../../../libs/common/src';
 import { APP_CONFIG } from '../../../../libs/config/src';
 import type { AppConfig } from '../../../../libs/config/src';
@@ -18,6 +18,7 @@ import type { AuthUser } from '../sessions/sessions.service';
 import { DocumentStorage } from './document-storage';
 import { DocumentResponse, presentDocument } from './document.presenter';
 import type { DocumentOwnerDto, DocumentTextResponse } from './dto/document.dto';
+import { DocumentUploadsRepository } from './document-uploads.repository';
 import { UploadLimits } from './upload-limits';
 
 export interface UploadedFile {
@@ -45,6 +46,7 @@ export class DocumentsService implements OnApplicationBootstrap {
     @Inject(DOCUMENT_STATUS) private readonly status: DocumentStatusPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limits: UploadLimits,
+    private readonly uploads: DocumentUploadsRepository,
   ) {}
 
   /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
@@ -79,14 +81,13 @@ export class DocumentsService implements OnApplicationBootstrap {
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const scope = { uploader_id: user.id, entity_type: owner.entity_type, entity_id: owner.entity_id };
     let storedName: string | undefined;
-    const upload = await this.dataSource
-      .transaction(async (manager) => {
-        await this.limits.lock(manager, user.id);
-        const existing = await manager.findOne(Document, { where: { ...scope, sha256, status: Not('failed') }, order: { id: 'ASC' } });
+    const upload = await this.uploads
+      .underUserLock(user.id, async (manager) => {
+        const existing = await this.uploads.findReusable(manager, scope, sha256);
         if (existing) return { document: existing, created: false };
-        await this.limits.admit(manager, user.id, file.size);
+        this.limits.admit(await this.uploads.usage(manager, user.id), file.size);
         storedName = await this.storage.save(file.buffer, type.extension);
-        const document = await manager.getRepository(Document).save({
+        const document = await this.uploads.insert(manager, {
           ...scope,
           filename,
           file_path: storedName,
