@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { loadConfig, readProcessEnv } from './libs/config/src';
-import { buildDataSourceOptions } from './libs/database/src/data-source-options';
+import { loadConfig, readProcessEnv } from '#config';
+import { buildDataSourceOptions } from '#database';
 
 /**
  * The TypeORM CLI's data source (npm run migration:*). The app builds the same

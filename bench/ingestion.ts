@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { loadConfig } from '../libs/config/src';
-import { extractDocument, OCR_LANGUAGES, OcrPool, ocrModelFile } from '../libs/documents/src';
+import { loadConfig } from '#config';
+import { extractDocument, OCR_LANGUAGES, OcrPool, ocrModelFile } from '#documents';
 import { scannedPdf, textImage, textPdf } from '../test/support/fixtures';
 import { round } from './lib/stats';
 

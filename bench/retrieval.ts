@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../libs/config/src';
-import { buildDataSourceOptions, runMigrations } from '../libs/database/src';
-import type { LlmProvider } from '../libs/llm/src';
-import { EmbeddingService, Retriever, tsvectorSql, unaccent, VectorIndex } from '../libs/retrieval/src';
+import { loadConfig } from '#config';
+import { buildDataSourceOptions, runMigrations } from '#database';
+import type { LlmProvider } from '#llm';
+import { EmbeddingService, Retriever, tsvectorSql, unaccent, VectorIndex } from '#retrieval';
 import { percentile, round } from './lib/stats';
 
 const DIM = 256;

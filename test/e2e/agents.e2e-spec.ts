@@ -1,8 +1,8 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { DataSource } from 'typeorm';
-import { PUBLIC_AGENTS_CACHE_KEY } from '../../apps/api/src/agents/agents.service';
-import { Agent } from '../../libs/database/src';
+import { PUBLIC_AGENTS_CACHE_KEY } from '#agents';
+import { Agent } from '#database';
 import { signUp, SignedIn } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Chat, Document, Message } from '../../libs/database/src';
+import { Chat, Document, Message } from '#database';
 import { signUp, SignedIn } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,5 +1,5 @@
 import { createAdmin } from '../../apps/cli/src/create-admin';
-import { ValidationError } from '../../libs/common/src';
+import { ValidationError } from '#common';
 import { startApp, testConfig, testEnvironment, TestEnvironment } from '../support/test-app';
 
 describe('CLI: create-admin', () => {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { User } from '../../libs/database/src';
+import { User } from '#database';
 import { startApp, testEnvironment, TestEnvironment } from '../support/test-app';
 
 describe('Database: migrations and persistence', () => {

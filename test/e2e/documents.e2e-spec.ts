@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Document } from '../../libs/database/src';
+import { Document } from '#database';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { docx, docxBomb, scannedPdf, textImage, textPdf } from '../support/fixtures';

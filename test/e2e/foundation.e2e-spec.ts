@@ -1,4 +1,4 @@
-import { usesWorker } from '../../libs/jobs/src';
+import { usesWorker } from '#jobs';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Foundation: HTTP basics', () => {

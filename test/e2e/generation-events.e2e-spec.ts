@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { GenerationEvent } from '../../apps/api/src/messages/generation/generation-events';
-import { RedisGenerationEvents } from '../../apps/api/src/messages/generation/redis-generation-events';
-import { closeRedis, createRedisClient } from '../../libs/redis/src';
+import type { GenerationEvent } from '#messages';
+import { RedisGenerationEvents } from '#messages';
+import { closeRedis, createRedisClient } from '#redis';
 import { deleteRedisKeys } from '../support/test-app';
 
 // Needs Redis: runs where the suite runs against it (CI).

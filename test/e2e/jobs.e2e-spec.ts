@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createWorker } from '../../apps/worker/src/create-worker';
-import { Session, User } from '../../libs/database/src';
-import { JOB_QUEUE, JobQueue, SESSION_CLEANUP_JOB, usesWorker } from '../../libs/jobs/src';
+import { Session, User } from '#database';
+import { JOB_QUEUE, JobQueue, usesWorker } from '#jobs';
+import { SESSION_CLEANUP_JOB } from '#sessions';
 import { startTestApp, TestApp } from '../support/test-app';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

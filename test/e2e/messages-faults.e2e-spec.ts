@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { Message } from '../../libs/database/src';
-import { InterruptedAnswers } from '../../apps/api/src/messages/generation/interrupted-answers';
+import { Message } from '#database';
+import { InterruptedAnswers } from '#messages';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { readSse } from '../support/sse';
 import { startTestApp } from '../support/test-app';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Document } from '../../libs/database/src';
+import { Document } from '#database';
 import { userWithChat } from '../support/chat-app';
 import { ChatCompletionRequest, LlmSimulator } from '../support/llm-simulator/llm-simulator';
 import { startTestApp, TestApp } from '../support/test-app';

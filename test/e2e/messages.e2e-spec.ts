@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Message } from '../../libs/database/src';
+import { Message } from '#database';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import type { ChatCompletionRequest } from '../support/llm-simulator/llm-simulator';
 import { readSse, SseEvent } from '../support/sse';

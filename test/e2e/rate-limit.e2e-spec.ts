@@ -1,4 +1,4 @@
-import { AppException, RateLimiter } from '../../libs/common/src';
+import { AppException, RateLimiter } from '#common';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('RateLimiter (Redis when configured, memory otherwise)', () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import { Message } from '../../libs/database/src';
+import { Message } from '#database';
 import { signUp } from '../support/auth';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { collect, connectSocket, once, request } from '../support/socket-client';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { EmbeddingService, LEXICAL_POOL, Retriever, tsvectorSql, unaccent, VectorIndex } from '../../libs/retrieval/src';
+import { EmbeddingService, LEXICAL_POOL, Retriever, tsvectorSql, unaccent, VectorIndex } from '#retrieval';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp } from '../support/chat-app';
 

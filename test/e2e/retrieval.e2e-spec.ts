@@ -1,9 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createWorker } from '../../apps/worker/src/create-worker';
-import { DocumentChunk } from '../../libs/database/src';
-import { usesWorker } from '../../libs/jobs/src';
-import { VectorIndex } from '../../libs/retrieval/src';
+import { DocumentChunk } from '#database';
+import { usesWorker } from '#jobs';
+import { VectorIndex } from '#retrieval';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp, waitFor } from '../support/chat-app';
 import { ChatCompletionRequest, LlmSimulator } from '../support/llm-simulator/llm-simulator';

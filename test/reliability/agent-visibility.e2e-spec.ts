@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import { Memory, Message } from '../../libs/database/src';
+import { Memory, Message } from '#database';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp, waitFor } from '../support/chat-app';
 import type { ChatCompletionRequest } from '../support/llm-simulator/llm-simulator';

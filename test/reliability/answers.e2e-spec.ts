@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { InterruptedAnswers } from '../../apps/api/src/messages/generation/interrupted-answers';
-import { GENERATION_EVENTS } from '../../apps/api/src/messages/generation/generation-events';
-import type { GenerationEvents } from '../../apps/api/src/messages/generation/generation-events';
-import { Message } from '../../libs/database/src';
+import { InterruptedAnswers } from '#messages';
+import { GENERATION_EVENTS } from '#messages';
+import type { GenerationEvents } from '#messages';
+import { Message } from '#database';
 import type { SignedIn } from '../support/auth';
 import { ChatApp, simulatorEnv, startChatApp, startSimulator, userWithChat, waitFor } from '../support/chat-app';
 import { connectSocket, request } from '../support/socket-client';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { createServer, Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Env } from '../../libs/config/src';
+import type { Env } from '#config';
 import { ensureBuilt, ENTRY, Exit, runBuilt } from '../support/built-app';
 import { freePort } from '../support/free-port';
 import { startTestApp } from '../support/test-app';

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Socket } from 'socket.io-client';
-import { PUBLIC_AGENTS_CACHE_KEY } from '../../apps/api/src/agents/agents.service';
-import { REDIS } from '../../libs/redis/src';
+import { PUBLIC_AGENTS_CACHE_KEY } from '#agents';
+import { REDIS } from '#redis';
 import { signUp } from '../support/auth';
 import type { SignedIn } from '../support/auth';
 import { userWithChat, waitFor } from '../support/chat-app';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Message } from '../../libs/database/src';
+import { Message } from '#database';
 import type { SimFault } from '../support/llm-simulator/llm-simulator';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Env } from '../../libs/config/src';
+import type { Env } from '#config';
 
 const ROOT = path.resolve(__dirname, '../..');
 

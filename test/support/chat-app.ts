@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { createWorker } from '../../apps/worker/src/create-worker';
-import type { Env } from '../../libs/config/src';
-import { usesWorker } from '../../libs/jobs/src';
+import type { Env } from '#config';
+import { usesWorker } from '#jobs';
 import { signUp, SignedIn } from './auth';
 import { LlmSimulator } from './llm-simulator/llm-simulator';
 import { startTestApp, TestApp } from './test-app';

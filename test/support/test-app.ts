@@ -6,9 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app';
-import { AppConfig, Env, loadConfig, resolveJwtSecret } from '../../libs/config/src';
+import { AppConfig, Env, loadConfig, resolveJwtSecret } from '#config';
 import { createTestDatabase, testServerUrl } from './test-database';
-import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../libs/redis/src';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '#redis';
 
 export interface TestApp {
   app: NestExpressApplication;

@@ -1,21 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '../../../libs/common/src';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { DatabaseModule } from '../../../libs/database/src';
-import { DocumentsProcessingModule } from '../../../libs/documents/src';
-import { JobsModule } from '../../../libs/jobs/src';
-import { CacheModule, RedisModule } from '../../../libs/redis/src';
-import { LlmModule } from '../../../libs/llm/src';
-import { RetrievalModule } from '../../../libs/retrieval/src';
-import { AgentsModule } from './agents/agents.module';
-import { AuthModule } from './auth/auth.module';
-import { ChatsModule } from './chats/chats.module';
-import { DocumentsModule } from './documents/documents.module';
-import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { MessagesModule } from './messages/messages.module';
-import { ModelsModule } from './models/models.module';
+import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '#common';
+import { AppConfig, ConfigModule } from '#config';
+import { DatabaseModule } from '#database';
+import { DocumentsProcessingModule } from '#documents';
+import { JobsModule } from '#jobs';
+import { CacheModule, RedisModule } from '#redis';
+import { LlmModule } from '#llm';
+import { RetrievalModule } from '#retrieval';
+import { AgentsModule } from '#agents';
+import { AuthModule } from '#auth';
+import { SessionsModule } from '#sessions';
+import { UsersModule } from '#users';
+import { ChatsModule } from '#chats';
+import { DocumentsModule } from '#documents';
+import { HealthModule } from '#health';
+import { MetricsModule } from '#health';
+import { MessagesModule } from '#messages';
+import { ModelsModule } from '#llm';
 import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
@@ -37,6 +39,8 @@ export class AppModule {
         LlmModule,
         RetrievalModule,
         AuthModule,
+        UsersModule,
+        SessionsModule,
         AgentsModule,
         ChatsModule,
         DocumentsModule,

@@ -4,11 +4,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { bodyParserErrorHandler, jsonShapeVerifier } from '../../../libs/common/src';
-import { AppConfig } from '../../../libs/config/src';
+import { bodyParserErrorHandler, jsonShapeVerifier } from '#common';
+import { AppConfig } from '#config';
 import { AppModule } from './app.module';
-import { httpMetrics } from './metrics/http-metrics.middleware';
-import { MetricsService } from './metrics/metrics.service';
+import { httpMetrics } from '#health';
+import { MetricsService } from '#health';
 import { SocketIoAdapter } from './realtime/socket-io.adapter';
 
 function setUpSwagger(app: NestExpressApplication): void {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { BootReporter, prepareBoot } from '../../../libs/common/src';
-import { AppConfig, Env, readProcessEnv, StartupError } from '../../../libs/config/src';
+import { BootReporter, prepareBoot } from '#common';
+import { AppConfig, Env, readProcessEnv, StartupError } from '#config';
 import { createApp } from './create-app';
 
 /** Node's reasons for refusing to listen, as the setting to change. */

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { DatabaseModule } from '../../../libs/database/src';
-import { UsersService } from '../../api/src/users/users.service';
+import { AppConfig, ConfigModule } from '#config';
+import { DatabaseModule } from '#database';
+import { RedisModule } from '#redis';
+import { UsersModule } from '#users';
 
 /** Just what operator commands need: configuration, database, users. */
 @Module({})
@@ -9,8 +10,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule],
-      providers: [UsersService],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, UsersModule],
     };
   }
 }

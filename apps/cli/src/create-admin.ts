@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../libs/config/src';
-import { User } from '../../../libs/database/src';
-import { RegisterDto } from '../../api/src/auth/dto/auth.dto';
-import { AppValidationPipe } from '../../../libs/common/src';
-import { UsersService } from '../../api/src/users/users.service';
+import { AppConfig } from '#config';
+import { User } from '#database';
+import { RegisterDto } from '#auth';
+import { AppValidationPipe } from '#common';
+import { UsersService } from '#users';
 import { CliModule } from './cli.module';
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AppException } from '../../../libs/common/src';
-import { ConfigError, loadConfig, readProcessEnv, resolveJwtSecret } from '../../../libs/config/src';
+import { AppException } from '#common';
+import { ConfigError, loadConfig, readProcessEnv, resolveJwtSecret } from '#config';
 import { createAdmin } from './create-admin';
 
 const USAGE = `Usage: npm run cli -- create-admin --email EMAIL --trigramme ABC [--password PASSWORD]

@@ -1,8 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, StartupError } from '../../../libs/config/src';
-import { usesWorker } from '../../../libs/jobs/src';
+import { AppConfig, StartupError } from '#config';
+import { usesWorker } from '#jobs';
 import { WorkerModule } from './worker.module';
 
 /** The job worker process (apps/worker). */

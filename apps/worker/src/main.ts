@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { BootReporter, prepareBoot } from '../../../libs/common/src';
-import { Env, readProcessEnv } from '../../../libs/config/src';
+import { BootReporter, prepareBoot } from '#common';
+import { Env, readProcessEnv } from '#config';
 import { createWorker } from './create-worker';
 
 async function main(env: Env, boot: BootReporter): Promise<void> {

@@ -1,20 +1,36 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { loggerModule } from '../../../libs/common/src';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { DatabaseModule } from '../../../libs/database/src';
-import { BullJobWorker, JobHandlersModule } from '../../../libs/jobs/src';
-import { LlmModule } from '../../../libs/llm/src';
-import { DocumentsProcessingModule } from '../../../libs/documents/src';
-import { RedisModule } from '../../../libs/redis/src';
-import { RetrievalModule } from '../../../libs/retrieval/src';
+import { loggerModule } from '#common';
+import { AppConfig, ConfigModule } from '#config';
+import { DatabaseModule } from '#database';
+import { AgentsModule } from '#agents';
+import { ChatsModule } from '#chats';
+import { JobsModule } from '#jobs';
+import { LlmModule } from '#llm';
+import { DocumentsProcessingModule } from '#documents';
+import { CacheModule, RedisModule } from '#redis';
+import { RetrievalModule } from '#retrieval';
+import { SessionsModule } from '#sessions';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), loggerModule(config), DatabaseModule, RedisModule, LlmModule, RetrievalModule, DocumentsProcessingModule, JobHandlersModule],
-      providers: [BullJobWorker],
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        DatabaseModule,
+        RedisModule,
+        CacheModule,
+        JobsModule.forWorker(),
+        // The feature modules whose @OnJob handlers the worker runs.
+        LlmModule,
+        RetrievalModule,
+        DocumentsProcessingModule,
+        SessionsModule,
+        AgentsModule,
+        ChatsModule,
+      ],
     };
   }
 }

@@ -14,3 +14,5 @@ export * from './validation/id.pipe';
 export * from './validation/int4';
 export * from './validation/body-shape';
 export * from './validation/json-shape.verifier';
+export * from './auth/authenticated.decorator';
+export * from './auth/current-user.decorator';

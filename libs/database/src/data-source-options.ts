@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import type { DataSourceOptions } from 'typeorm';
-import type { AppConfig } from '../../config/src';
+import type { AppConfig } from '#config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { lockEmbeddedDatabase } from './pglite/embedded-lock';

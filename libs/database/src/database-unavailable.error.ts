@@ -1,4 +1,4 @@
-import { redactUrl, StartupError } from '../../config/src';
+import { redactUrl, StartupError } from '#config';
 
 /** What to try, by node-postgres error code (PostgreSQL SQLSTATE or socket error). */
 const HINTS: Record<string, string> = {

@@ -1,16 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseUnavailableError } from './database-unavailable.error';
 import { runMigrations } from './migrate';
+import { REPOSITORIES } from './repositories';
 
 /**
  * PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise; either way
  * the schema is brought up to date before any other module gets the DataSource.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -38,5 +40,8 @@ import { runMigrations } from './migrate';
       },
     }),
   ],
+  // The persistence layer: every query of every feature lives in one of these.
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
 })
 export class DatabaseModule {}

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './data-source-options';
 export * from './migrate';
 export * from './database-unavailable.error';
+export * from './repositories';

@@ -1,6 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
-import type { DocumentStatus } from '../../database/src';
+import type { DocumentStatus } from '#database';
 
 export interface DocumentStatusEvent {
   id: number;

@@ -1,4 +1,4 @@
-import { detectType } from './detect-type';
+import { detectType } from './extraction/detect-type';
 import { sanitiseFilename } from './safe-filename';
 
 describe('sanitiseFilename', () => {

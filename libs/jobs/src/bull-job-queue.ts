@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
-import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '#redis';
 import { BACKOFF_BASE_MS, bullPrefix, DEFAULT_ATTEMPTS, EnqueueOptions, JobQueue, JobQueueStatus, QUEUE_NAME } from './job.types';
 
 /** Producer side with Redis: jobs are stored in BullMQ and run by apps/worker. */

@@ -1,24 +1,26 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
-import { REDIS_DISCONNECT_TIMEOUT_MS } from '../../redis/src';
-import { bullPrefix, JOB_CONCURRENCY, JOB_HANDLERS, JobHandler, QUEUE_NAME } from './job.types';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '#redis';
+import { bullPrefix, JOB_CONCURRENCY, JobHandler, QUEUE_NAME } from './job.types';
+import { JobRegistry } from './job-registry';
 
 /** Consumer side with Redis, run by apps/worker: executes queued jobs and the repeating ones. */
 @Injectable()
 export class BullJobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobWorker');
-  private readonly handlers: Map<string, JobHandler>;
   private worker?: Worker;
   private scheduler?: Queue;
   private loop?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(JOB_HANDLERS) handlers: JobHandler[],
-  ) {
-    this.handlers = new Map(handlers.map((handler) => [handler.name, handler]));
+    private readonly registry: JobRegistry,
+  ) {}
+
+  private get handlers(): Map<string, JobHandler> {
+    return this.registry.handlers();
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,5 +1,6 @@
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JOB_CONCURRENCY, JobHandler } from './job.types';
+import type { JobRegistry } from './job-registry';
 
 describe('InProcessJobQueue', () => {
   it(`runs at most ${JOB_CONCURRENCY} jobs at once and every job in the end`, async () => {
@@ -16,7 +17,8 @@ describe('InProcessJobQueue', () => {
         done.push(n);
       },
     };
-    const queue = new InProcessJobQueue([handler as JobHandler]);
+    const registry = { handlers: () => new Map([['slow', handler as JobHandler]]) } as unknown as JobRegistry;
+    const queue = new InProcessJobQueue(registry);
     for (let n = 0; n < 12; n++) await queue.enqueue('slow', n);
     await queue.onApplicationShutdown();
 

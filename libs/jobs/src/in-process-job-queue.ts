@@ -1,15 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKOFF_BASE_MS,
   DEFAULT_ATTEMPTS,
   EnqueueOptions,
   JOB_CONCURRENCY,
-  JOB_HANDLERS,
   JobHandler,
   JobQueue,
   JobQueueStatus,
 } from './job.types';
+import { JobRegistry } from './job-registry';
 
 /**
  * Runs jobs inside the API process when no Redis is configured: the same
@@ -19,7 +19,6 @@ import {
 @Injectable()
 export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
-  private readonly handlers: Map<string, JobHandler>;
   private readonly running = new Set<Promise<void>>();
   private readonly queuedIds = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -28,8 +27,10 @@ export class InProcessJobQueue implements JobQueue, OnApplicationBootstrap, OnAp
   private readonly waiting: (() => void)[] = [];
   private stopping = false;
 
-  constructor(@Inject(JOB_HANDLERS) handlers: JobHandler[]) {
-    this.handlers = new Map(handlers.map((handler) => [handler.name, handler]));
+  constructor(private readonly registry: JobRegistry) {}
+
+  private get handlers(): Map<string, JobHandler> {
+    return this.registry.handlers();
   }
 
   onApplicationBootstrap(): void {

@@ -1,4 +1,4 @@
-/** A kind of background job. Handlers run in apps/worker, or in the API without Redis. */
+/** A discovered @OnJob method. Handlers run in apps/worker, or in the API without Redis. */
 export interface JobHandler<T = unknown> {
   readonly name: string;
   /** When set, whoever processes jobs also runs this one every so many seconds. */
@@ -26,7 +26,6 @@ export interface JobQueue {
 }
 
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
-export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
 export const DEFAULT_ATTEMPTS = 3;
 export const BACKOFF_BASE_MS = 1000;
 export const QUEUE_NAME = 'jobs';

@@ -5,3 +5,4 @@ export * from './llm-registry';
 export * from './model-catalog';
 export * from './openai-compatible.provider';
 export * from './token-counter';
+export * from './models/models.module';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 import { LlmRegistry, MISTRAL_PROVIDER, VLLM_PROVIDER } from './llm-registry';
 import { ModelCatalog } from './model-catalog';
 import { createMistralProvider, createVllmProvider } from './providers';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 import { LlmRegistry } from './llm-registry';
 import type { ModelInfo } from './llm.types';
 

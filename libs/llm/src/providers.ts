@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/src';
+import type { AppConfig } from '#config';
 import { OpenAiCompatibleProvider, toBaseUrl } from './openai-compatible.provider';
 
 /** Mistral's API: configured when API_KEY is set. */

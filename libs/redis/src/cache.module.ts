@@ -2,8 +2,8 @@ import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Keyv } from 'keyv';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 import { REDIS } from './redis.module';
 import { RedisCacheStore } from './redis-cache-store';
 

@@ -1,8 +1,8 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { Command } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 
 /** The shared ioredis client, or null when REDIS_URL is unset (in-memory mode). */
 export const REDIS = Symbol('REDIS');

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource, IsNull, Not, Or } from 'typeorm';
-import { DocumentChunk } from '../../database/src';
+import { DocumentChunk } from '#database';
 import type { TextChunk } from './chunker';
 import { EmbeddingService } from './embedding.service';
 import { tsvectorSql, unaccent } from './text-search';

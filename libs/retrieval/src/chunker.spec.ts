@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { countTokens } from '../../llm/src/token-counter';
+import { countTokens } from '#llm';
 import { chunkPages, tokenCount } from './chunker';
 
 // The real tokenizer, watched: how much text the chunker gives it is the measure of its work.
-jest.mock('../../llm/src/token-counter', () => {
-  const actual = jest.requireActual<typeof import('../../llm/src/token-counter')>('../../llm/src/token-counter');
+jest.mock('#llm', () => {
+  const actual = jest.requireActual<typeof import('#llm')>('#llm');
   return { ...actual, countTokens: jest.fn(actual.countTokens) };
 });
 const tokenised = () => jest.mocked(countTokens).mock.calls.reduce((sum, [text]) => sum + text.length, 0);

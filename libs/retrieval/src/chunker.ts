@@ -1,4 +1,4 @@
-import { countTokens, LONG_RUN_CHARS, MESSAGE_OVERHEAD_TOKENS } from '../../llm/src/token-counter';
+import { countTokens, LONG_RUN_CHARS, MESSAGE_OVERHEAD_TOKENS } from '#llm';
 
 export interface PageText {
   page: number;

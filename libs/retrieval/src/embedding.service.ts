@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/src';
-import type { AppConfig } from '../../config/src';
-import { MISTRAL_PROVIDER, VLLM_PROVIDER } from '../../llm/src';
-import type { LlmProvider } from '../../llm/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { MISTRAL_PROVIDER, VLLM_PROVIDER } from '#llm';
+import type { LlmProvider } from '#llm';
 
 const BATCH = 32;
 

@@ -7,3 +7,5 @@ export * from './retriever';
 export * from './text-search';
 export * from './vector-index';
 export * from './vector-scoring';
+export * from './dto/search.dto';
+export * from './embeddings-sync.job';

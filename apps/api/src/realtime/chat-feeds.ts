@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { GenerationEvent, GenerationEvents, Unsubscribe } from '../messages/generation/generation-events';
+import type { GenerationEvent, GenerationEvents, Unsubscribe } from '#messages';
 
 /**
  * One subscription to a chat's answer feed per chat room that has members on

@@ -10,28 +10,29 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { AppValidationPipe, asAppException, TooManyRequestsError, UnauthorizedError } from '../../../../libs/common/src';
-import { APP_CONFIG } from '../../../../libs/config/src';
-import type { AppConfig } from '../../../../libs/config/src';
-import { DOCUMENT_STATUS, LocalDocumentStatus } from '../../../../libs/documents/src';
-import type { DocumentStatusPublisher } from '../../../../libs/documents/src';
-import { AccessTokens } from '../auth/access-tokens';
-import { ChatsService } from '../chats/chats.service';
-import { SendMessageDto } from '../messages/dto/message.dto';
-import { AnswerStreamService } from '../messages/generation/answer-stream.service';
-import { ChatEventHub } from '../messages/generation/chat-event-hub';
-import type { ChatEvent } from '../messages/generation/chat-event-hub';
-import { GENERATION_EVENTS } from '../messages/generation/generation-events';
-import type { GenerationEvent, GenerationEvents } from '../messages/generation/generation-events';
-import { MessagesService } from '../messages/messages.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { SessionRevocations } from '../sessions/session-revocations';
-import { AuthUser, SessionsService } from '../sessions/sessions.service';
+import { AppValidationPipe, asAppException, TooManyRequestsError, UnauthorizedError } from '#common';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { DOCUMENT_STATUS, LocalDocumentStatus } from '#documents';
+import type { DocumentStatusPublisher } from '#documents';
+import { AccessTokens } from '#auth';
+import { ChatsService } from '#chats';
+import { SendMessageDto } from '#messages';
+import { AnswerStreamService } from '#messages';
+import { ChatEventHub } from '#messages';
+import type { ChatEvent } from '#messages';
+import { GENERATION_EVENTS } from '#messages';
+import type { GenerationEvent, GenerationEvents } from '#messages';
+import { MessagesService } from '#messages';
+import { MetricsService } from '#health';
+import { SessionRevocations } from '#sessions';
+import { SessionsService } from '#sessions';
 import { ChatFeeds } from './chat-feeds';
 import { SOCKET_LEASE_MS, SOCKET_SLOTS } from './socket-slots';
 import type { SocketHolder, SocketSlots } from './socket-slots';
 import { acknowledge, booleanField, checkPayloadShape, idField, optionalSeq, takeIdempotencyKey } from './socket-payloads';
 import { toSocketEvent } from './socket-events';
+import type { AuthUser } from '#auth';
 
 const TYPING_INTERVAL_MS = 1000;
 // Catches anything a revocation notice missed, and renews the sockets' slots well within their lease.

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { ChatsModule } from '../chats/chats.module';
-import { MessagesModule } from '../messages/messages.module';
+import { AuthModule } from '#auth';
+import { ChatsModule } from '#chats';
+import { SessionsModule } from '#sessions';
+import { MessagesModule } from '#messages';
 import { ChatGateway } from './chat.gateway';
 import { socketSlotsProvider } from './socket-slots';
 
 @Module({
-  imports: [AuthModule, ChatsModule, MessagesModule],
+  imports: [AuthModule, SessionsModule, ChatsModule, MessagesModule],
   providers: [ChatGateway, socketSlotsProvider],
 })
 export class RealtimeModule {}

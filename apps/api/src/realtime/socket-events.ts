@@ -1,5 +1,5 @@
-import type { ChatEvent } from '../messages/generation/chat-event-hub';
-import type { GenerationEvent } from '../messages/generation/generation-events';
+import type { ChatEvent } from '#messages';
+import type { GenerationEvent } from '#messages';
 
 /** Chat events as sockets receive them (documented in the README's socket section). */
 export function toSocketEvent(event: ChatEvent | GenerationEvent): { name: string; payload: object } | undefined {

@@ -3,8 +3,8 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
-import type { AppConfig } from '../../../../libs/config/src';
-import { closeRedis, createRedisClient } from '../../../../libs/redis/src';
+import type { AppConfig } from '#config';
+import { closeRedis, createRedisClient } from '#redis';
 import { shapeCheckingParser } from './socket-packet-parser';
 
 export const SOCKET_PATH = '/ws/socket.io';

@@ -1,6 +1,6 @@
 import { Decoder, Encoder } from 'socket.io-parser';
-import { jsonShapeProblem } from '../../../../libs/common/src';
-import type { BodyShapeLimits } from '../../../../libs/common/src';
+import { jsonShapeProblem } from '#common';
+import type { BodyShapeLimits } from '#common';
 
 /**
  * A packet's text is `<type>[<attachments>-][<namespace>,][<ack id>]<JSON>` (protocol v5).

@@ -1,6 +1,6 @@
-import { asAppException, INT4_MAX, valueShapeProblem } from '../../../../libs/common/src';
-import type { BodyShapeLimits, ErrorDetail } from '../../../../libs/common/src';
-import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '../messages/idempotency-key';
+import { asAppException, INT4_MAX, valueShapeProblem } from '#common';
+import type { BodyShapeLimits, ErrorDetail } from '#common';
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '#messages';
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; detail: ErrorDetail };
 

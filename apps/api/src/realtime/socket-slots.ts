@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG } from '../../../../libs/config/src';
-import type { AppConfig } from '../../../../libs/config/src';
-import { REDIS } from '../../../../libs/redis/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { REDIS } from '#redis';
 import { RedisSocketSlots } from './redis-socket-slots';
 
 /** A socket holding one of its user's slots. */

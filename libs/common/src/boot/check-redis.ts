@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { redactUrl, StartupError } from '../../../config/src';
+import { redactUrl, StartupError } from '#config';
 
 const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 500;

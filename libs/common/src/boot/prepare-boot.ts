@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AppConfig, Env, loadConfig, resolveJwtSecret } from '../../../config/src';
+import { AppConfig, Env, loadConfig, resolveJwtSecret } from '#config';
 import type { BootReporter } from '../logging/boot-reporter';
 import { checkRedisReachable } from './check-redis';
 

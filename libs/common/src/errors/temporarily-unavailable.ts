@@ -1,4 +1,4 @@
-import { isRedisUnavailable } from '../../../redis/src/redis-errors';
+import { isRedisUnavailable } from '#redis';
 import { AppException } from './app.exception';
 
 /** A shared service (Redis, the database pool) cannot answer: the request is refused whole, never half done without its checks. */

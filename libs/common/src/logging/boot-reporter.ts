@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
-import { ConfigError, Env, LOG_LEVELS, LogLevel, StartupError } from '../../../config/src';
+import { ConfigError, Env, LOG_LEVELS, LogLevel, StartupError } from '#config';
 
 /** What the operator can act on: the bad settings, or the startup error's own line. */
 function explain(error: unknown): { message: string; known: boolean } {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
-import { AppConfig } from '../../../config/src';
+import { AppConfig } from '#config';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

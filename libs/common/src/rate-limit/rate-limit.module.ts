@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type Redis from 'ioredis';
-import { REDIS } from '../../../redis/src';
+import { REDIS } from '#redis';
 import { RATE_LIMIT_STORAGE, RateLimiter } from './rate-limiter';
 
 @Global()

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { APP_CONFIG } from '../../../config/src';
-import type { AppConfig } from '../../../config/src';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
 import { TooManyRequestsError } from '../errors/app.exception';
 import { asAppException } from '../errors/temporarily-unavailable';
 

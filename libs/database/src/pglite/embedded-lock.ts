@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StartupError } from '../../../config/src';
+import { StartupError } from '#config';
 
 const LOCK_FILE = 'foyergpt.lock';
 

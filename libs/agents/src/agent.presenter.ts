@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Agent } from '#database';
+
+export class AgentResponse {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'Test Agent' }) name!: string;
+  @ApiProperty({ example: 'You are a test agent' }) system_prompt!: string;
+  @ApiProperty() learn_from_interaction!: boolean;
+  @ApiProperty() is_public!: boolean;
+  @ApiProperty() owner_id!: number;
+  @ApiProperty({ example: 'ADA', description: "The owner's trigramme (never their email)." })
+  owner_trigramme!: string | null;
+  @ApiProperty({ example: 'mistral-small-latest' }) model!: string;
+  @ApiProperty({ example: 0.7 }) temperature!: number;
+  @ApiProperty({ nullable: true, type: String }) avatar_url!: string | null;
+  @ApiProperty() created_at!: Date;
+  @ApiProperty() updated_at!: Date;
+}
+
+/** Expects `owner` loaded; shows the owner's id and trigramme only. */
+export function presentAgent(agent: Agent): AgentResponse {
+  const { id, name, system_prompt, learn_from_interaction, is_public, owner_id, model, temperature, avatar_url } = agent;
+  return {
+    id,
+    name,
+    system_prompt,
+    learn_from_interaction,
+    is_public,
+    owner_id,
+    owner_trigramme: agent.owner?.trigramme ?? null,
+    model,
+    temperature,
+    avatar_url,
+    created_at: agent.created_at,
+    updated_at: agent.updated_at,
+  };
+}
+
+export class MemoryResponse {
+  @ApiProperty() id!: number;
+  @ApiProperty({ example: 'Works in the finance team and prepares the 2027 budget.' }) content!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'The answer it was learnt from.' }) source_message_id!: number | null;
+  @ApiProperty() created_at!: Date;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '#agents';
+import { DocumentStorageModule } from '#documents';
+import { ChatsController } from './chats.controller';
+import { ChatsService } from './chats.service';
+import { ChatTitleJob } from './chat-title.job';
+
+@Module({
+  imports: [AgentsModule, DocumentStorageModule],
+  controllers: [ChatsController],
+  providers: [ChatsService, ChatTitleJob],
+  exports: [ChatsService],
+})
+export class ChatsModule {}

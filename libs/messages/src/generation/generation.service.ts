@@ -1,0 +1,300 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { Message, MessageStatus } from '#database';
+import { MEMORY_LEARNING_JOB } from '#agents';
+import { CHAT_TITLE_JOB } from '#chats';
+import { JOB_QUEUE } from '#jobs';
+import type { JobQueue } from '#jobs';
+import { countTokens, LlmError, LlmTimeoutError } from '#llm';
+import type { ChatMessage, LlmProvider, Usage } from '#llm';
+import { MetricsService } from '#health';
+import { MessagesRepository } from '../messages.repository';
+import { AnswerWithdrawn, ServerStopping, StopRequested } from './abort-reasons';
+import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
+import { GENERATION_EVENTS } from './generation-events';
+import type { GenerationEvent } from './generation-events';
+import type { GenerationEvents } from './generation-events';
+
+export interface GenerationTask {
+  chatId: number;
+  assistantMessageId: number;
+  provider: LlmProvider;
+  model: string;
+  temperature: number;
+  prompt: ChatMessage[];
+  /** Ask for a title once this answer is complete. */
+  wantsTitle: boolean;
+  /** The agent learns from interaction: look for memories once complete. */
+  learns: boolean;
+}
+
+export interface GenerationOutcome {
+  message: Message;
+  /** What made it fail, for callers that answer with a status (stream: false). */
+  failure?: unknown;
+}
+
+const FLUSH_INTERVAL_MS = 1000;
+const RETRY_BASE_MS = 500;
+
+/**
+ * Runs answers on the server, independent of any HTTP request or socket: every
+ * token is published with its seq, the partial text is saved every second
+ * (with a heartbeat saying this process still runs it), and the message
+ * always ends `complete`, `stopped`, `failed` or `interrupted` with what was
+ * generated.
+ */
+@Injectable()
+export class GenerationService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Generation');
+  private readonly running = new Map<number, { controller: AbortController; done: Promise<GenerationOutcome> }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly store: MessagesRepository,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // A stop may be asked on any instance; the one running the answer acts on it.
+    await this.events.onStopRequest((messageId) => this.stopLocal(messageId));
+  }
+
+  /** Starts the answer in the background; the promise resolves with the final message (it never rejects). */
+  start(task: GenerationTask): Promise<GenerationOutcome> {
+    const controller = new AbortController();
+    this.metrics.answerStarted();
+    const done = this.run(task, controller.signal).finally(() => this.running.delete(task.assistantMessageId));
+    this.running.set(task.assistantMessageId, { controller, done });
+    return done;
+  }
+
+  /** True when this instance ran it and it is now stopped (or already finished). */
+  stopLocal(messageId: number): boolean {
+    const run = this.running.get(messageId);
+    if (!run) return false;
+    run.controller.abort(new StopRequested());
+    return true;
+  }
+
+  requestStop(messageId: number): Promise<void> {
+    return this.events.requestStop(messageId);
+  }
+
+  /**
+   * The final message once the answer ends. An answer running on no live
+   * instance (its process died) is closed here as stopped, with its saved text.
+   */
+  async waitForEnd(messageId: number, timeoutMs = 5000): Promise<Message> {
+    const local = this.running.get(messageId);
+    if (local) return (await local.done).message;
+    const messages = this.dataSource.getRepository(Message);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const message = await messages.findOneByOrFail({ id: messageId });
+      if (message.status !== 'streaming') return message;
+      await sleep(100);
+    }
+    const stopped = await this.store.end(messageId, { status: 'stopped' });
+    if (stopped) await this.announceEnded(stopped);
+    return stopped ?? messages.findOneByOrFail({ id: messageId });
+  }
+
+  /** Tells the followers of an answer that ended outside its run (a sweep, a stop nobody ran); never throws. */
+  async announceEnded(message: Message): Promise<void> {
+    const logged = await this.events.history(message.id, 0).catch(() => []);
+    await this.announceEnd(message, (logged.at(-1)?.seq ?? 0) + 1);
+  }
+
+  /** Before connections close, so the final writes and events still go out. */
+  async beforeApplicationShutdown(): Promise<void> {
+    // Running answers end `interrupted` with their partial text rather than vanish.
+    for (const run of this.running.values()) run.controller.abort(new ServerStopping(ANSWER_INTERRUPTED));
+    await Promise.allSettled([...this.running.values()].map((run) => run.done));
+  }
+
+  private async run(task: GenerationTask, stop: AbortSignal): Promise<GenerationOutcome> {
+    const state = { content: '', seq: 0, usage: undefined as Usage | undefined, ttftMs: null as number | null };
+    const started = Date.now();
+    const maxTime = AbortSignal.timeout(this.config.llm.maxGenerationSeconds * 1000);
+    let status: MessageStatus = 'complete';
+    let error: string | null = null;
+    let failure: unknown;
+    const flusher = setInterval(() => void this.flush(task.assistantMessageId, state.content), FLUSH_INTERVAL_MS);
+    try {
+      await this.streamWithRetries(task, AbortSignal.any([stop, maxTime]), state, started);
+    } catch (caught) {
+      const reason = stop.aborted ? stop.reason : maxTime.aborted ? new LlmTimeoutError('The answer took too long and was cut') : caught;
+      if (reason instanceof StopRequested || reason instanceof AnswerWithdrawn) status = 'stopped';
+      else if (reason instanceof ServerStopping) {
+        status = 'interrupted';
+        error = reason.message;
+      } else {
+        status = 'failed';
+        failure = reason;
+        error = reason instanceof LlmError ? reason.message : 'The answer failed';
+        if (reason instanceof LlmError) {
+          this.logger.warn({ message_id: task.assistantMessageId, provider: task.provider.name, reason: reason.message }, 'Answer failed');
+        } else {
+          this.logger.error({ err: reason, message_id: task.assistantMessageId }, 'Generation failed');
+        }
+      }
+    } finally {
+      clearInterval(flusher);
+    }
+    this.metrics.answerEnded(status);
+    const message = await this.finish(task, state, status, error);
+    if (message.status === 'complete') await this.followUp(task);
+    return { message, failure };
+  }
+
+  /** Background work after a complete answer: the chat's title, and what the agent may learn. */
+  private async followUp(task: GenerationTask): Promise<void> {
+    const jobs: [string, object, string?][] = [];
+    if (task.wantsTitle) jobs.push([CHAT_TITLE_JOB, { chatId: task.chatId }, `title-${task.chatId}`]);
+    if (task.learns) jobs.push([MEMORY_LEARNING_JOB, { messageId: task.assistantMessageId }]);
+    for (const [name, payload, jobId] of jobs) {
+      await this.jobs
+        .enqueue(name, payload, { jobId })
+        .catch((caught: unknown) => this.logger.warn({ err: caught, job: name }, 'Could not queue a follow-up job'));
+    }
+  }
+
+  private async streamWithRetries(
+    task: GenerationTask,
+    signal: AbortSignal,
+    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    started: number,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const attemptAbort = new AbortController();
+      const onAbort = () => attemptAbort.abort(signal.reason);
+      signal.addEventListener('abort', onAbort);
+      const { firstTokenTimeoutSeconds, idleTimeoutSeconds } = this.config.llm;
+      let watchdog = setTimeout(
+        () => attemptAbort.abort(new LlmTimeoutError('The model did not start answering in time')),
+        firstTokenTimeoutSeconds * 1000,
+      );
+      try {
+        const stream = task.provider.stream({
+          model: task.model,
+          messages: task.prompt,
+          temperature: task.temperature,
+          maxTokens: this.config.llm.maxOutputTokens,
+          signal: attemptAbort.signal,
+        });
+        for await (const chunk of stream) {
+          if (chunk.usage) state.usage = chunk.usage;
+          if (!chunk.delta) continue;
+          clearTimeout(watchdog);
+          watchdog = setTimeout(
+            () => attemptAbort.abort(new LlmTimeoutError('The model stopped sending in the middle of the answer')),
+            idleTimeoutSeconds * 1000,
+          );
+          if (state.ttftMs === null) {
+            state.ttftMs = Date.now() - started;
+            this.metrics.answerFirstToken(state.ttftMs / 1000);
+          }
+          this.metrics.answerToken();
+          state.content += chunk.delta;
+          state.seq += 1;
+          await this.announce({
+            type: 'token',
+            chat_id: task.chatId,
+            message_id: task.assistantMessageId,
+            seq: state.seq,
+            delta: chunk.delta,
+          });
+        }
+        if (attemptAbort.signal.aborted) throw attemptAbort.signal.reason;
+        return;
+      } catch (caught) {
+        const reason = attemptAbort.signal.aborted ? attemptAbort.signal.reason : caught;
+        const retryable = reason instanceof LlmError && reason.retryable && !signal.aborted;
+        if (state.seq > 0 || !retryable || attempt >= this.config.llm.retries) throw reason;
+        this.logger.warn({ message_id: task.assistantMessageId, attempt: attempt + 1, reason: String(reason) }, 'Retrying the model');
+        await sleep(RETRY_BASE_MS * 2 ** attempt, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) throw signal.reason;
+      } finally {
+        clearTimeout(watchdog);
+        signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+
+  /** Saves the partial text, so a crash loses at most a second of answer, and proves this process still runs it. */
+  private async flush(messageId: number, content: string): Promise<void> {
+    try {
+      if (!(await this.store.saveProgress(messageId, content))) this.running.get(messageId)?.controller.abort(new AnswerWithdrawn());
+    } catch (error) {
+      this.logger.warn({ err: error, message_id: messageId }, 'Could not save partial answer');
+    }
+  }
+
+  private async finish(
+    task: GenerationTask,
+    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    status: MessageStatus,
+    error: string | null,
+  ): Promise<Message> {
+    // Providers that do not report usage get an estimate with our tokenizer.
+    const usage = state.usage ?? {
+      prompt_tokens: task.prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
+      completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
+    };
+    // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner).
+    const message = await this.store.end(task.assistantMessageId, {
+      content: state.content,
+      status,
+      error,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      ttft_ms: state.ttftMs,
+    });
+    if (!message) return this.withdrawn(task, state);
+    await this.announceEnd(message, state.seq + 1);
+    return message;
+  }
+
+  /**
+   * The answer ended without this run: as stored when someone else ended it
+   * (and told its followers); when it was deleted with its chat, as it stood,
+   * its followers told it stopped.
+   */
+  private async withdrawn(task: GenerationTask, state: { content: string; seq: number }): Promise<Message> {
+    const messages = this.dataSource.getRepository(Message);
+    const stored = await messages.findOneBy({ id: task.assistantMessageId });
+    if (stored) return stored;
+    const gone = messages.create({
+      id: task.assistantMessageId,
+      chat_id: task.chatId,
+      role: 'assistant',
+      content: state.content,
+      status: 'stopped',
+      error: null,
+      llm_model: task.model,
+      llm_provider: task.provider.name,
+      created_at: new Date(),
+    });
+    await this.announceEnd(gone, state.seq + 1);
+    return gone;
+  }
+
+  private async announceEnd(message: Message, seq: number): Promise<void> {
+    await this.announce(finalEvent(message, seq)).catch((caught: unknown) =>
+      this.logger.warn({ err: caught, message_id: message.id }, 'Could not publish the end of an answer'),
+    );
+  }
+
+  /** To the answer's log (replay, resume) and its chat's feed (SSE and sockets, on every instance). */
+  private announce(event: GenerationEvent): Promise<void> {
+    return this.events.publish(event);
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Chat, Message } from '#database';
+
+// Two-key advisory locks live apart from the one-key ones (migrations, users).
+const ANSWERS_LOCK_SPACE = 861_861_008;
+/** How long a client's Idempotency-Key finds its exchange again. */
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+export interface Exchange {
+  userMessage: Message;
+  assistantMessage: Message;
+}
+
+/** Admits the insert only while the user has fewer than `cap` answers streaming. */
+const UNDER_CAP = `SELECT 1 FROM messages m JOIN chats c ON c.id = m.chat_id
+  WHERE c.user_id = $1 AND m.status = 'streaming' HAVING count(*) < $2`;
+
+const ANSWER_COLUMNS = 'chat_id, role, content, status, parent_id, llm_model, llm_provider, citations, heartbeat_at';
+
+function answerValues(answer: Partial<Message>): unknown[] {
+  return [
+    answer.chat_id,
+    answer.role,
+    answer.content,
+    answer.status,
+    answer.llm_model,
+    answer.llm_provider,
+    answer.citations ? JSON.stringify(answer.citations) : null,
+  ];
+}
+
+/**
+ * Where messages are written under the per-user cap on answers in progress:
+ * each insert counts and writes in one transaction holding the user's
+ * advisory lock, so concurrent sends (any instance, REST or socket) take
+ * turns and the count each sees includes the others' answers.
+ */
+@Injectable()
+export class MessagesRepository {
+  // Sends of one user queue here first, so at most one of them per instance holds a pooled
+  // connection while waiting for the advisory lock: a burst from one user cannot drain the pool.
+  private readonly userQueues = new Map<number, Promise<unknown>>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  countStreaming(userId: number): Promise<number> {
+    return this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
+      .where("chat.user_id = :userId AND message.status = 'streaming'", { userId })
+      .getCount();
+  }
+
+  /**
+   * The user's message and its (empty, `streaming`) answer; null when the cap
+   * is reached. With a key, an exchange already stored under it is returned
+   * instead (`created: false`), and a key past its window is freed for reuse.
+   */
+  insertExchange(
+    request: { userId: number; cap: number; content: string; idempotencyKey?: string },
+    answer: Partial<Message>,
+  ): Promise<{ exchange: Exchange; created: boolean } | null> {
+    const { userId, cap, content, idempotencyKey } = request;
+    const chatId = answer.chat_id!;
+    return this.underUserLock(userId, async (manager) => {
+      if (idempotencyKey) {
+        const earlier = await this.findExchange(chatId, idempotencyKey, manager);
+        if (earlier) return { exchange: earlier, created: false };
+        await manager.query('UPDATE messages SET idempotency_key = NULL WHERE chat_id = $1 AND idempotency_key = $2', [
+          chatId,
+          idempotencyKey,
+        ]);
+      }
+      const rows: Message[] = await manager.query(
+        `WITH admitted AS (${UNDER_CAP}),
+         question AS (
+           INSERT INTO messages (chat_id, role, content, status, idempotency_key)
+           SELECT $3, 'user', $10, 'complete', $11 FROM admitted RETURNING *
+         ), answer AS (
+           INSERT INTO messages (${ANSWER_COLUMNS})
+           SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, now() FROM question RETURNING *
+         )
+         SELECT * FROM question UNION ALL SELECT * FROM answer`,
+        [userId, cap, ...answerValues(answer), content, idempotencyKey ?? null],
+      );
+      if (rows.length === 0) return null;
+      const messages = manager.getRepository(Message);
+      const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
+      return { exchange: { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! }, created: true };
+    });
+  }
+
+  /** A new (empty, `streaming`) answer to an earlier question; null when the cap is reached. */
+  insertAnswer(request: { userId: number; cap: number }, answer: Partial<Message>): Promise<Message | null> {
+    return this.underUserLock(request.userId, async (manager) => {
+      const rows: Message[] = await manager.query(
+        `INSERT INTO messages (${ANSWER_COLUMNS})
+         SELECT $3, $4, $5, $6, $10, $7, $8, $9::jsonb, now() FROM (${UNDER_CAP}) AS admitted RETURNING *`,
+        [request.userId, request.cap, ...answerValues(answer), answer.parent_id],
+      );
+      return rows.length ? manager.getRepository(Message).create(rows[0]) : null;
+    });
+  }
+
+  /** The exchange sent with this key in the chat within the window, if any. */
+  async findExchange(chatId: number, idempotencyKey: string, manager = this.dataSource.manager): Promise<Exchange | null> {
+    const messages = manager.getRepository(Message);
+    const userMessage = await messages
+      .createQueryBuilder('message')
+      .where('message.chat_id = :chatId AND message.idempotency_key = :idempotencyKey', { chatId, idempotencyKey })
+      .andWhere('message.created_at > now() - make_interval(hours => :hours)', { hours: IDEMPOTENCY_WINDOW_HOURS })
+      .getOne();
+    if (!userMessage) return null;
+    const assistantMessage = await messages.findOne({ where: { parent_id: userMessage.id, role: 'assistant' }, order: { id: 'ASC' } });
+    return assistantMessage ? { userMessage, assistantMessage } : null;
+  }
+
+  /**
+   * Ends `interrupted` (keeping their text) the answers whose process is gone:
+   * silent past `silentSeconds` or running past `overdueSeconds` (written by
+   * a version without heartbeats), or every streaming one when `all`.
+   */
+  async interrupt(options: { all: boolean; silentSeconds: number; overdueSeconds: number; reason: string }): Promise<Message[]> {
+    const { raw } = await this.dataSource
+      .createQueryBuilder()
+      .update(Message)
+      .set({ status: 'interrupted', error: options.reason })
+      .where("status = 'streaming'")
+      .andWhere(
+        `(:all OR heartbeat_at < now() - make_interval(secs => :silent) OR created_at < now() - make_interval(secs => :overdue))`,
+        { all: options.all, silent: options.silentSeconds, overdue: options.overdueSeconds },
+      )
+      .returning('*')
+      .execute();
+    const messages = this.dataSource.getRepository(Message);
+    return (raw as Message[]).map((row) => messages.create(row));
+  }
+
+  /** Saves an answer's partial text and heartbeat; false once it is no longer streaming (ended elsewhere, or deleted). */
+  async saveProgress(id: number, content: string): Promise<boolean> {
+    const { affected } = await this.dataSource
+      .getRepository(Message)
+      .update({ id, status: 'streaming' }, { content, heartbeat_at: () => 'now()' });
+    return affected !== 0;
+  }
+
+  /** Ends a streaming answer with these fields; null when it is no longer streaming. */
+  async end(id: number, fields: QueryDeepPartialEntity<Message>): Promise<Message | null> {
+    const { raw } = await this.dataSource
+      .createQueryBuilder()
+      .update(Message)
+      .set(fields)
+      .where("id = :id AND status = 'streaming'", { id })
+      .returning('*')
+      .execute();
+    const row = (raw as Message[])[0];
+    return row ? this.dataSource.getRepository(Message).create(row) : null;
+  }
+
+  private underUserLock<T>(userId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const previous = this.userQueues.get(userId) ?? Promise.resolve();
+    const turn = previous.then(
+      () => this.lockedTransaction(userId, work),
+      () => this.lockedTransaction(userId, work),
+    );
+    const settled = turn.catch(() => undefined);
+    this.userQueues.set(userId, settled);
+    void settled.then(() => {
+      if (this.userQueues.get(userId) === settled) this.userQueues.delete(userId);
+    });
+    return turn;
+  }
+
+  private lockedTransaction<T>(userId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [ANSWERS_LOCK_SPACE, userId]);
+      return work(manager);
+    });
+  }
+}

@@ -1,0 +1,274 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DataSource, In, LessThan } from 'typeorm';
+import {
+  AppException,
+  ConflictError,
+  NotFoundError,
+  RateLimiter,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from '#common';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, Document, Message } from '#database';
+import { LlmNotConfiguredError, LlmRateLimitedError, LlmRegistry } from '#llm';
+import type { ResolvedModel } from '#llm';
+import { ChatsService, presentChat } from '#chats';
+import type { ChatMessagesQuery, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
+import { GenerationOutcome, GenerationService } from './generation/generation.service';
+import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
+import { ChatEventHub } from './generation/chat-event-hub';
+import { buildPrompt } from './generation/prompt-builder';
+import type { ChatWithMessages } from './chat-history.presenter';
+import { pageMessages } from './message-page';
+import { Exchange, MessagesRepository } from './messages.repository';
+import { MessageResponse, presentMessage } from './message.presenter';
+import type { AuthUser } from '#auth';
+
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+const tooManyAnswers = () => new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
+// More messages than any context window holds.
+const HISTORY_LIMIT = 400;
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly chats: ChatsService,
+    private readonly registry: LlmRegistry,
+    private readonly generation: GenerationService,
+    private readonly rateLimiter: RateLimiter,
+    private readonly hub: ChatEventHub,
+    private readonly context: AnswerContextBuilder,
+    private readonly store: MessagesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** With an Idempotency-Key, a repeat returns the exchange the first send stored instead of storing it again. */
+  async send(user: AuthUser, body: SendMessageDto, idempotencyKey?: string): Promise<SendMessageResponse> {
+    const chat = await this.writableChat(user, body.chat_id);
+    if (body.content.length > this.config.limits.messageMaxChars) {
+      throw new ValidationError([
+        { loc: ['body', 'content'], msg: `content must be at most ${this.config.limits.messageMaxChars} characters` },
+      ]);
+    }
+    const earlier = idempotencyKey ? await this.store.findExchange(chat.id, idempotencyKey) : null;
+    if (earlier) return this.repeated(earlier, body);
+    const images = await this.loadImages(chat, body.document_ids ?? []);
+    const resolved = this.resolve(chat.agent!.model, images.length > 0);
+    await this.admit(user);
+    // Admitted before any work that costs (the query's embedding); then both reads at once.
+    const [history, context] = await Promise.all([
+      this.recentHistory(chat.id),
+      this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
+    ]);
+    const inserted = await this.store.insertExchange(
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, content: body.content, idempotencyKey },
+      this.newAnswer(chat.id, resolved, context),
+    );
+    if (!inserted) throw tooManyAnswers();
+    if (!inserted.created) return this.repeated(inserted.exchange, body);
+    const { userMessage, assistantMessage } = inserted.exchange;
+    this.hub.emit({
+      type: 'created',
+      chat_id: chat.id,
+      user_message: presentMessage(userMessage),
+      assistant_message: presentMessage(assistantMessage),
+    });
+    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text);
+    if (body.stream === false) {
+      const outcome = await done;
+      this.throwIfFailed(outcome);
+      return { user_message: presentMessage(userMessage), assistant_message: presentMessage(outcome.message) };
+    }
+    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
+  }
+
+  /** A new answer to the same user message; earlier answers stay, linked by parent_id. */
+  async regenerate(user: AuthUser, messageId: number): Promise<MessageResponse> {
+    const target = await this.findOwnMessage(user, messageId);
+    const question = target.role === 'user' ? target : await this.findOwnMessage(user, target.parent_id ?? 0);
+    if (question.role !== 'user') throw new ConflictError('Only an answer to a user message can be regenerated');
+    const chat = await this.writableChat(user, question.chat_id);
+    const resolved = this.resolve(chat.agent!.model, false);
+    await this.admit(user);
+    const [history, context] = await Promise.all([
+      this.recentHistory(chat.id, question.id),
+      this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
+    ]);
+    const answer = await this.store.insertAnswer(
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser },
+      this.newAnswer(chat.id, resolved, context, question.id),
+    );
+    if (!answer) throw tooManyAnswers();
+    this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
+    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
+    return presentMessage(answer);
+  }
+
+  /** Stops an answer wherever it runs; the partial text is kept with status `stopped`. */
+  async stop(user: AuthUser, messageId: number): Promise<MessageResponse> {
+    const message = await this.findOwnMessage(user, messageId);
+    if (message.role !== 'assistant') throw new ConflictError('Only an answer can be stopped');
+    if (message.status === 'streaming') {
+      if (!this.generation.stopLocal(message.id)) await this.generation.requestStop(message.id);
+      return presentMessage(await this.generation.waitForEnd(message.id));
+    }
+    return presentMessage(await this.dataSource.getRepository(Message).findOneByOrFail({ id: message.id }));
+  }
+
+  async list(user: AuthUser, chatId: number, query: ListMessagesQuery): Promise<MessagePage> {
+    const chat = await this.chats.findOwn(user, chatId);
+    return pageMessages(this.dataSource, chat.id, query.limit, query.before);
+  }
+
+  /** The caller's message (in one of their chats); anyone else's is 404. */
+  async findOwnMessage(user: AuthUser, id: number): Promise<Message> {
+    const message = await this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
+      .where('message.id = :id AND chat.user_id = :userId', { id, userId: user.id })
+      .getOne();
+    if (!message) throw new NotFoundError('Message not found');
+    return message;
+  }
+
+  async chatWithMessages(user: AuthUser, chatId: number, query: ChatMessagesQuery): Promise<ChatWithMessages> {
+    const chat = await this.chats.findOwn(user, chatId);
+    const page = await pageMessages(this.dataSource, chat.id, query.limit, query.before);
+    return { ...presentChat(chat), messages: page.items, messages_next_before: page.next_before };
+  }
+
+  private async writableChat(user: AuthUser, chatId: number): Promise<Chat> {
+    const chat = await this.chats.findOwn(user, chatId);
+    if (!chat.agent || chat.agent.deleted_at) {
+      throw new ConflictError("This chat's agent was deleted: the chat is read-only");
+    }
+    // Checked on every send: an agent made private stops answering others' chats; their history stays readable.
+    if (!agentUsableBy(chat.agent, user)) throw new NotFoundError("Agent not found: this chat's agent is no longer shared with you");
+    return chat;
+  }
+
+  private resolve(model: string, withImages: boolean): ResolvedModel {
+    try {
+      return this.registry.resolve(model, withImages);
+    } catch (error) {
+      if (error instanceof LlmNotConfiguredError) throw new ServiceUnavailableError(error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * The latest messages before `beforeId`, oldest first. Bounded: the prompt
+   * keeps only what fits the context window anyway, and loading (and counting
+   * tokens of) a long chat's whole history made every send slower than the last.
+   */
+  private async recentHistory(chatId: number, beforeId?: number): Promise<Message[]> {
+    const newestFirst = await this.dataSource.getRepository(Message).find({
+      // Only what the prompt reads: every column of 400 rows per send doubled the peak memory of a long chat (measured).
+      select: { id: true, role: true, content: true, status: true },
+      where: { chat_id: chatId, ...(beforeId ? { id: LessThan(beforeId) } : {}) },
+      order: { id: 'DESC' },
+      take: HISTORY_LIMIT,
+    });
+    return newestFirst.reverse();
+  }
+
+  /**
+   * Rate limit, and an early refusal at the cap on answers in progress before
+   * any work that costs; the insert enforces the cap atomically.
+   */
+  private async admit(user: AuthUser): Promise<void> {
+    const [, inFlight] = await Promise.all([
+      this.rateLimiter.consume({
+        key: `messages:user:${user.id}`,
+        limit: this.config.limits.messagesPerMinute,
+        windowSeconds: 60,
+      }),
+      this.store.countStreaming(user.id),
+    ]);
+    if (inFlight >= this.config.limits.concurrentGenerationsPerUser) throw tooManyAnswers();
+  }
+
+  /** A retried send: the stored exchange, as the first send would have answered (the same content required). */
+  private repeated({ userMessage, assistantMessage }: Exchange, body: SendMessageDto): SendMessageResponse {
+    if (userMessage.content !== body.content) {
+      throw new ConflictError('This Idempotency-Key was already used for a different message in this chat');
+    }
+    if (body.stream === false) this.throwIfFailed({ message: assistantMessage });
+    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
+  }
+
+  /** An empty assistant message, `streaming` until its generation ends (the answer to `parentId`). */
+  private newAnswer(chatId: number, resolved: ResolvedModel, context: AnswerContext, parentId?: number): Partial<Message> {
+    return {
+      chat_id: chatId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      parent_id: parentId,
+      llm_model: resolved.model,
+      llm_provider: resolved.provider.name,
+      citations: context.citations.length ? context.citations : null,
+    };
+  }
+
+  private startAnswer(
+    chat: Chat,
+    answer: Message,
+    resolved: ResolvedModel,
+    history: Message[],
+    current: { text: string; images: string[] },
+    context: string,
+  ): Promise<GenerationOutcome> {
+    const agent = chat.agent!;
+    const prompt = buildPrompt({
+      systemPrompt: agent.system_prompt,
+      context,
+      history,
+      current,
+      budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,
+    });
+    return this.generation.start({
+      chatId: chat.id,
+      assistantMessageId: answer.id,
+      provider: resolved.provider,
+      model: resolved.model,
+      temperature: agent.temperature,
+      prompt,
+      wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
+      learns: agent.learn_from_interaction,
+    });
+  }
+
+  /** With `stream: false` a failed or interrupted answer is the request's failure (both messages stay stored). */
+  private throwIfFailed({ message, failure }: GenerationOutcome): void {
+    if (message.status !== 'failed' && message.status !== 'interrupted') return;
+    if (failure instanceof LlmRateLimitedError) throw new TooManyRequestsError(failure.retryAfterSeconds, message.error ?? undefined);
+    throw new AppException(503, message.error ?? 'The answer failed');
+  }
+
+  /** Images among the documents become data URLs for the vision model; documents must belong to the chat or its agent. */
+  private async loadImages(chat: Chat, ids: number[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const documents = await this.dataSource.getRepository(Document).find({
+      where: [
+        { id: In(ids), entity_type: 'chat', entity_id: chat.id },
+        { id: In(ids), entity_type: 'agent', entity_id: chat.agent_id ?? 0 },
+      ],
+    });
+    if (documents.length !== new Set(ids).size) throw new NotFoundError('Document not found');
+    const images = documents.filter((document) => IMAGE_TYPES.has(document.mime_type));
+    return Promise.all(
+      images.map(async (document) => {
+        const bytes = await readFile(path.join(this.config.uploadDir, path.basename(document.file_path)));
+        return `data:${document.mime_type};base64,${bytes.toString('base64')}`;
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { Provider } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { REDIS } from '#redis';
+import { RedisSessionCache } from './redis-session-cache';
+
+/** What authenticating a session needs, cached so it is not a database query per request. */
+export interface CachedSession {
+  user: { id: number; email: string; trigramme: string; is_admin: boolean };
+  expires_at: number;
+}
+
+/** A cached session, or else how to store the database's answer (absent when the cache cannot take it). */
+export interface SessionLookup {
+  entry?: CachedSession;
+  fill?: (entry: CachedSession) => Promise<void>;
+}
+
+export interface SessionCache {
+  lookup(sessionId: string): Promise<SessionLookup>;
+  /** Never throws: an entry that cannot be dropped is made unusable another way. */
+  drop(sessionIds: string[]): Promise<void>;
+}
+
+export const SESSION_CACHE = Symbol('SESSION_CACHE');
+
+// Short, so that the "last seen" time written on each fill stays recent.
+export const SESSION_CACHE_TTL_MS = 60_000;
+
+// Past this many entries, expired ones are swept so the map cannot grow with every session ever seen.
+const MEMORY_SWEEP_SIZE = 10_000;
+
+/**
+ * One instance's sessions in memory (no Redis). A fill that a drop happened
+ * during is discarded: its database read may predate the revocation.
+ */
+export class MemorySessionCache implements SessionCache {
+  private readonly entries = new Map<string, { entry: CachedSession; until: number }>();
+  private drops = 0;
+
+  lookup(sessionId: string): Promise<SessionLookup> {
+    const cached = this.entries.get(sessionId);
+    if (cached && cached.until > Date.now()) return Promise.resolve({ entry: cached.entry });
+    this.entries.delete(sessionId);
+    const dropsBefore = this.drops;
+    const fill = (entry: CachedSession) => {
+      if (this.drops !== dropsBefore) return Promise.resolve();
+      if (this.entries.size >= MEMORY_SWEEP_SIZE) this.sweepExpired();
+      this.entries.set(sessionId, { entry, until: Date.now() + SESSION_CACHE_TTL_MS });
+      return Promise.resolve();
+    };
+    return Promise.resolve({ fill });
+  }
+
+  drop(sessionIds: string[]): Promise<void> {
+    this.drops += 1;
+    for (const id of sessionIds) this.entries.delete(id);
+    return Promise.resolve();
+  }
+
+  private sweepExpired(): void {
+    const now = Date.now();
+    for (const [id, cached] of this.entries) if (cached.until <= now) this.entries.delete(id);
+  }
+}
+
+export const sessionCacheProvider: Provider = {
+  provide: SESSION_CACHE,
+  inject: [REDIS, APP_CONFIG],
+  useFactory: (redis: Redis | null, config: AppConfig): SessionCache =>
+    redis ? new RedisSessionCache(redis, `${config.redisKeyPrefix}session:`) : new MemorySessionCache(),
+};

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { NotFoundError } from '#common';
+import { APP_CONFIG } from '#config';
+import type { AppConfig } from '#config';
+import { SESSION_CACHE } from './session-cache';
+import type { CachedSession, SessionCache } from './session-cache';
+import { SessionRevocations } from './session-revocations';
+import { Session, User } from '#database';
+import type { AuthUser } from '#auth';
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @Inject(SESSION_CACHE) private readonly cache: SessionCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly revocations: SessionRevocations,
+  ) {}
+
+  async create(userId: number, userAgent: string | undefined, ip: string | undefined): Promise<Session> {
+    return this.sessions.save(
+      this.sessions.create({
+        id: randomUUID(),
+        user_id: userId,
+        user_agent: userAgent?.slice(0, 512) ?? null,
+        ip: ip?.slice(0, 64) ?? null,
+        expires_at: new Date(Date.now() + this.config.auth.jwtExpiresInSeconds * 1000),
+        revoked_at: null,
+      }),
+    );
+  }
+
+  /**
+   * The user behind a session if it is live (exists, not revoked, not expired)
+   * and the user is active; null otherwise. Served from the cache (Redis when
+   * configured) so that authenticating is not a database query per request;
+   * from the database when the cache cannot answer.
+   */
+  async authenticate(sessionId: string): Promise<AuthUser | null> {
+    const lookup = await this.cache.lookup(sessionId);
+    let entry = lookup.entry;
+    if (!entry) {
+      entry = (await this.loadLive(sessionId)) ?? undefined;
+      if (!entry) return null;
+      await lookup.fill?.(entry);
+    }
+    if (entry.expires_at <= Date.now()) return null;
+    return { ...entry.user, session_id: sessionId, session_expires_at: entry.expires_at };
+  }
+
+  /** The user's live sessions, most recently used first. */
+  list(userId: number): Promise<Session[]> {
+    return this.sessions.find({
+      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(new Date()) },
+      order: { last_seen_at: 'DESC' },
+    });
+  }
+
+  /** Revokes one of the user's sessions; another user's session is not found. */
+  async revokeOwn(userId: number, sessionId: string): Promise<void> {
+    const result = await this.sessions.update(
+      { id: sessionId, user_id: userId, revoked_at: IsNull() },
+      { revoked_at: new Date() },
+    );
+    if (!result.affected) throw new NotFoundError('Session not found');
+    await this.ended([sessionId]);
+  }
+
+  /** Revokes every live session of the user, except `keep` when given. */
+  async revokeAll(userId: number, keep?: string): Promise<number> {
+    const live = await this.sessions.find({
+      select: { id: true },
+      where: { user_id: userId, revoked_at: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
+    });
+    if (live.length === 0) return 0;
+    const ids = live.map((session) => session.id);
+    await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ revoked_at: () => 'now()' })
+      .whereInIds(ids)
+      .andWhere('revoked_at IS NULL')
+      .execute();
+    await this.ended(ids);
+    return ids.length;
+  }
+
+  /** Drops cached copies after a change to the user (role, activity). */
+  async forgetUser(userId: number): Promise<void> {
+    await this.dropCached(await this.liveIds(userId));
+  }
+
+  /** Ids of the user's unrevoked sessions, e.g. to forget them once the user is deleted. */
+  async liveIds(userId: number): Promise<string[]> {
+    const live = await this.sessions.find({ select: { id: true }, where: { user_id: userId, revoked_at: IsNull() } });
+    return live.map((session) => session.id);
+  }
+
+  private async loadLive(sessionId: string): Promise<CachedSession | null> {
+    const session = await this.sessions.findOne({ where: { id: sessionId }, relations: { user: true } });
+    if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now()) return null;
+    const user = session.user;
+    if (!user || !user.is_active) return null;
+    // Refreshed at most once per cache lifetime, which is precise enough for "last seen".
+    await this.sessions.update(session.id, { last_seen_at: new Date() });
+    return {
+      user: { id: user.id, email: user.email, trigramme: user.trigramme, is_admin: user.is_admin },
+      expires_at: session.expires_at.getTime(),
+    };
+  }
+
+  /** Sessions that ended (revoked, or their user deleted): cached copies go, live connections close. */
+  async ended(sessionIds: string[]): Promise<void> {
+    await this.dropCached(sessionIds);
+    this.revocations.revoked(sessionIds);
+  }
+
+  private async dropCached(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length > 0) await this.cache.drop(sessionIds);
+  }
+}
