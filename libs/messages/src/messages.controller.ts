@@ -18,9 +18,9 @@ import { IdempotencyKey } from './idempotency-key';
 import { LastEventId } from './last-event-id';
 import type { ResumePoint } from './last-event-id';
 import { MessageResponse } from './message.presenter';
-import { IDEMPOTENCY_WINDOW_HOURS } from './messages.repository';
 import { MessagesService } from './messages.service';
 import type { AuthUser } from '#auth';
+import { IDEMPOTENCY_WINDOW_HOURS } from '#database';
 
 @ApiTags('messages')
 @Authenticated()

@@ -15,7 +15,6 @@ import { RedisGenerationEvents } from './generation/redis-generation-events';
 import { StreamSlots } from './generation/stream-slots';
 import { ChatHistoryController } from './chat-history.controller';
 import { MessagesController } from './messages.controller';
-import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 const EVENTS_SUBSCRIBER = Symbol('EVENTS_SUBSCRIBER');
@@ -48,7 +47,6 @@ class SubscriberCloser implements OnApplicationShutdown {
     SubscriberCloser,
     ChatEventHub,
     AnswerContextBuilder,
-    MessagesRepository,
     GenerationService,
     InterruptedAnswers,
     StreamSlots,

@@ -14,7 +14,7 @@ import {
 } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, Document, Message } from '#database';
+import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, Document, Exchange, Message, MessagesRepository } from '#database';
 import { LlmNotConfiguredError, LlmRateLimitedError, LlmRegistry } from '#llm';
 import type { ResolvedModel } from '#llm';
 import { ChatsService, presentChat } from '#chats';
@@ -25,7 +25,6 @@ import { ChatEventHub } from './generation/chat-event-hub';
 import { buildPrompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
 import { pageMessages } from './message-page';
-import { Exchange, MessagesRepository } from './messages.repository';
 import { MessageResponse, presentMessage } from './message.presenter';
 import type { AuthUser } from '#auth';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { MessagesRepository } from '../messages.repository';
 import { ANSWER_INTERRUPTED } from './final-event';
 import { GenerationService } from './generation.service';
+import { MessagesRepository } from '#database';
 
 /** A running answer's heartbeat is refreshed every second; this much silence means its process is gone. */
 export const ORPHAN_AFTER_SECONDS = 30;

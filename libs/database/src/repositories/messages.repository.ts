@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Chat, Message } from '#database';
+import { Chat } from '../entities/chat.entity';
+import { Message } from '../entities/message.entity';
 
 // Two-key advisory locks live apart from the one-key ones (migrations, users).
 const ANSWERS_LOCK_SPACE = 861_861_008;
