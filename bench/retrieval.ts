@@ -6,9 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
-import { buildDataSourceOptions, runMigrations } from '#database';
+import { buildDataSourceOptions, DocumentsRepository, MemoriesRepository, runMigrations, tsvectorSql, unaccent } from '#database';
+import { LlmRegistry } from '#llm';
 import type { LlmProvider } from '#llm';
-import { EmbeddingService, Retriever, tsvectorSql, unaccent, VectorIndex } from '#retrieval';
+import { EmbeddingService, Retriever, VectorIndex } from '#retrieval';
 import { percentile, round } from './lib/stats';
 
 const DIM = 256;
@@ -38,7 +39,11 @@ function vectorOf(text: string): number[] {
 }
 
 /** Local deterministic vectors: the bench measures search, not an embedding server. */
-const localProvider = { embed: async (texts: string[]) => texts.map(vectorOf) } as unknown as LlmProvider;
+const localProvider = {
+  name: 'vllm',
+  configuredModels: () => [{ id: 'bench-embed', provider: 'vllm', capabilities: ['embeddings'], served: true }],
+  embed: async (texts: string[]) => texts.map(vectorOf),
+} as unknown as LlmProvider;
 
 /** The domain words, then made-up ones (three syllables), in a fixed order: most frequent first. */
 const VOCABULARY = (() => {
@@ -163,10 +168,11 @@ export async function benchRetrieval(sizes: number[], vectorSizes: number[], que
     const { dataSource, drop } = await dataSourceFor(dir);
     try {
       const config = loadConfig({ DATA_DIR: dir, EMBEDDING_PROVIDER: withVectors ? 'vllm' : 'none', EMBEDDING_MODEL: 'bench-embed' });
-      const vectors = new VectorIndex(dataSource);
+      const documents = new DocumentsRepository(dataSource);
+      const vectors = new VectorIndex(documents);
       await vectors.onModuleInit();
-      const embeddings = new EmbeddingService(config, null, withVectors ? localProvider : null);
-      const retriever = new Retriever(dataSource, embeddings, vectors);
+      const embeddings = new EmbeddingService(new LlmRegistry(withVectors ? [localProvider] : [], config));
+      const retriever = new Retriever(documents, new MemoriesRepository(dataSource), embeddings, vectors);
       const seedStart = performance.now();
       const { agentId, samples } = await seedChunks(dataSource, size, withVectors, vectors, queries + 5);
       const seedSeconds = round((performance.now() - seedStart) / 1000);

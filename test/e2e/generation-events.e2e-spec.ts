@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { GenerationEvent } from '#messages';
-import { RedisGenerationEvents } from '#messages';
+import { GenerationEvents } from '#messages';
+import { RedisRealtimeBus } from '#realtime';
 import { closeRedis, createRedisClient } from '#redis';
 import { deleteRedisKeys } from '../support/test-app';
 
@@ -24,7 +25,7 @@ describeWithRedis('Answer events through Redis (batched, delivered once, replaya
   const instance = () => {
     const [redis, subscriber] = [createRedisClient(url, 'test'), createRedisClient(url, 'test-sub')];
     clients.push(redis, subscriber);
-    return new RedisGenerationEvents(redis, subscriber, prefix);
+    return new GenerationEvents(new RedisRealtimeBus(redis, () => subscriber, prefix));
   };
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Message } from '#database';
+import { Message, MessagesRepository } from '#database';
 import { InterruptedAnswers } from '#messages';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { readSse } from '../support/sse';
@@ -97,6 +97,28 @@ describe('Messages: provider faults and limits', () => {
     await messages().update(orphan.id, { heartbeat_at: new Date(Date.now() - 3600_000) });
     await c.t.app.get(InterruptedAnswers).sweep(false);
     expect(await final(orphan.id)).toMatchObject({ status: 'interrupted', content: 'half' });
+  });
+
+  it('survives a failed final write: stream:false answers 503, and the sweep ends the answer with its saved text', async () => {
+    c.sim.reply = () => 'one two three four';
+    c.sim.interTokenMs = 400;
+    const store = c.t.app.get(MessagesRepository);
+    const end = store.end.bind(store);
+    store.end = () => Promise.reject(new Error('database gone'));
+    let sent: Awaited<ReturnType<typeof sendOnce>>;
+    try {
+      sent = await sendOnce({ stream: false }, 503);
+    } finally {
+      store.end = end;
+    }
+    expect(sent.response.body.detail).toMatch(/could not be saved/);
+    expect(sent.answer.status).toBe('streaming');
+    await messages().update(sent.answer.id, { heartbeat_at: new Date(Date.now() - 3600_000) });
+    await c.t.app.get(InterruptedAnswers).sweep(false);
+    const row = await final(sent.answer.id);
+    expect(row.status).toBe('interrupted');
+    expect(row.content).toMatch(/^one/);
+    expect('one two three four'.startsWith(row.content)).toBe(true);
   });
 });
 

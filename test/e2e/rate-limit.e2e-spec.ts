@@ -1,4 +1,4 @@
-import { AppException, RateLimiter } from '#common';
+import { DomainError, knownErrorReply, RateLimiter } from '#common';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('RateLimiter (Redis when configured, memory otherwise)', () => {
@@ -14,9 +14,9 @@ describe('RateLimiter (Redis when configured, memory otherwise)', () => {
     const rule = { key: 'test:alice', limit: 3, windowSeconds: 60 };
     for (let i = 0; i < 3; i++) await limiter.consume(rule);
     const refused = await limiter.consume(rule).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(AppException);
-    expect((refused as AppException).statusCode).toBe(429);
-    const retryAfter = Number((refused as AppException).headers['Retry-After']);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(knownErrorReply(refused)?.status).toBe(429);
+    const retryAfter = Number(knownErrorReply(refused)?.headers['Retry-After']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     await expect(limiter.consume({ ...rule, key: 'test:bob' })).resolves.toBeUndefined();

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { userWithChat } from '../support/chat-app';
 import { LlmSimulator } from '../support/llm-simulator/llm-simulator';
-import { collect, connectSocket, once, request } from '../support/socket-client';
+import { collect, connectSocket, once, request, requestOk } from '../support/socket-client';
 import { startApp, testEnvironment, TestEnvironment } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 
@@ -48,13 +48,13 @@ describeShared('Realtime across two instances sharing PostgreSQL and Redis', () 
 
     sim.reply = () => Array.from({ length: 200 }, (_, i) => `t${i}`).join(' ');
     sim.interTokenMs = 20;
-    const firstTokens = collect<{ seq: number }>(socket, 'message_token', (_t, all) => all.length >= 5);
+    const firstTokens = collect(socket, 'message_token', (_t, all) => all.length >= 5);
     const sent = await a.http().post('/api/messages').set(user.auth).send({ chat_id: chatId, content: 'long' }).expect(201);
     const tokens = await firstTokens;
     expect(tokens.map((t) => t.seq)).toEqual([1, 2, 3, 4, 5]);
 
-    const done = once<{ message: { id: number; status: string } }>(socket, 'message_done');
-    const stopped = await request<{ ok: boolean; message: { status: string; content: string } }>(socket, 'stop_generation', {
+    const done = once(socket, 'message_done');
+    const stopped = await requestOk(socket, 'stop_generation', {
       message_id: sent.body.assistant_message.id,
     });
     expect(stopped).toMatchObject({ ok: true, message: { status: 'stopped' } });
@@ -62,11 +62,29 @@ describeShared('Realtime across two instances sharing PostgreSQL and Redis', () 
     expect(stopped.message.content.split(' ').length).toBeLessThan(200);
   });
 
+  it("tells the uploader's socket on B how a document uploaded on A and read by the worker goes", async () => {
+    const { user, chatId } = await userWithChat({ ...a, close: async () => undefined }, {}, 'Documents');
+    const { socket } = await connectSocket(b.url, { auth: { token: user.token } });
+    sockets.push(socket);
+    const statuses = collect(socket, 'document_status', (status) => status.status === 'ready' || status.status === 'failed', 30_000);
+    const uploaded = await a
+      .http()
+      .post('/api/documents/upload')
+      .set(user.auth)
+      .field('entity_type', 'chat')
+      .field('entity_id', String(chatId))
+      .attach('file', Buffer.from('Une note lue par le worker.'), 'note.txt')
+      .expect(201);
+    const received = await statuses;
+    expect(received[0]).toEqual({ id: uploaded.body.id, status: 'pending', progress: 0 });
+    expect(received.at(-1)).toEqual({ id: uploaded.body.id, status: 'ready', progress: 1 });
+  });
+
   it('disconnects a socket on B when its session is revoked through A', async () => {
     const { user } = await userWithChat({ ...a, close: async () => undefined }, {}, 'Revoke');
     const { socket } = await connectSocket(b.url, { auth: { token: user.token } });
     sockets.push(socket);
-    const disconnected = once<string>(socket, 'disconnect');
+    const disconnected = once(socket, 'disconnect');
     await a.http().post('/api/auth/logout').set(user.auth).expect(204);
     expect(await disconnected).toBe('io server disconnect');
   });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Message } from '#database';
 import { signUp } from '../support/auth';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
-import { collect, connectSocket, once, request } from '../support/socket-client';
+import { collect, connectSocket, once, request, requestOk, requestRaw } from '../support/socket-client';
 
 describe('Realtime: Socket.IO gateway', () => {
   let c: ChatApp;
@@ -58,7 +58,7 @@ describe('Realtime: Socket.IO gateway', () => {
     const user = await signUp(c.t);
     const { socket, sid } = await connect(user.token);
     expect(sid).toBe(socket.id);
-    const disconnected = once<string>(socket, 'disconnect');
+    const disconnected = once(socket, 'disconnect');
     await c.t.http().post('/api/auth/logout').set(user.auth).expect(204);
     expect(await disconnected).toBe('io server disconnect');
   });
@@ -88,7 +88,7 @@ describe('Realtime: Socket.IO gateway', () => {
     const echoed: unknown[] = [];
     first.on('user_typing', (payload) => echoed.push(payload));
 
-    const received = once<Record<string, unknown>>(second, 'user_typing');
+    const received = once(second, 'user_typing');
     expect(await request(first, 'typing', { chat_id: chatId, is_typing: true })).toEqual({ ok: true, sent: true });
     expect(await received).toEqual({ chat_id: chatId, user_id: user.id, trigramme: expect.stringMatching(/^[A-Z]{3}$/), is_typing: true });
     expect(await request(first, 'typing', { chat_id: chatId, is_typing: true })).toEqual({ ok: true, sent: false });
@@ -104,9 +104,9 @@ describe('Realtime: Socket.IO gateway', () => {
     c.sim.interTokenMs = 5;
     const socket = (await connect(user.token)).socket;
     await request(socket, 'join_chat', { chat_id: chatId });
-    const created = once<{ assistant_message: { id: number } }>(socket, 'message_created');
-    const tokens = collect<{ seq: number; delta: string }>(socket, 'message_token', (_t, all) => all.length === 5);
-    const done = once<{ message: { id: number; content: string } }>(socket, 'message_done');
+    const created = once(socket, 'message_created');
+    const tokens = collect(socket, 'message_token', (_t, all) => all.length === 5);
+    const done = once(socket, 'message_done');
     const sent = await c.t.http().post('/api/messages').set(user.auth).send({ chat_id: chatId, content: 'count' }).expect(201);
     expect((await created).assistant_message.id).toBe(sent.body.assistant_message.id);
     const received = await tokens;
@@ -125,20 +125,20 @@ describe('Realtime: Socket.IO gateway', () => {
     c.sim.reply = () => Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
     c.sim.interTokenMs = 20;
     const socket = (await connect(user.token)).socket;
-    const sent = await request<{ ok: boolean; assistant_message: { id: number } }>(socket, 'send_message', { chat_id: chatId, content: 'go' });
+    const sent = await requestOk(socket, 'send_message', { chat_id: chatId, content: 'go' });
     expect(sent.ok).toBe(true);
     const id = sent.assistant_message.id;
     await waitFor(() => c.t.app.get(DataSource).getRepository(Message).findOneByOrFail({ id }), (m) => m.content.length > 0);
 
-    const resumed = await request<{ ok: boolean; message_id: number; replayed: number }>(socket, 'resume', { chat_id: chatId, after_seq: 0 });
+    const resumed = await requestOk(socket, 'resume', { chat_id: chatId, after_seq: 0 });
     expect(resumed).toMatchObject({ ok: true, message_id: id });
     expect(resumed.replayed).toBeGreaterThan(0);
 
-    const stopped = await request<{ ok: boolean; message: { status: string; content: string } }>(socket, 'stop_generation', { message_id: id });
+    const stopped = await requestOk(socket, 'stop_generation', { message_id: id });
     expect(stopped.ok).toBe(true);
     expect(stopped.message.status).toBe('stopped');
 
-    const invalid = await request<{ ok: boolean; detail: { loc: string[] }[] }>(socket, 'send_message', { chat_id: chatId, content: '', is_admin: true });
+    const invalid = await requestRaw<{ ok: boolean; detail: { loc: string[] }[] }>(socket, 'send_message', { chat_id: chatId, content: '', is_admin: true });
     expect(invalid.ok).toBe(false);
     expect(invalid.detail.map((d) => d.loc[1]).sort()).toEqual(['content', 'is_admin']);
   });
@@ -147,15 +147,15 @@ describe('Realtime: Socket.IO gateway', () => {
     const { user, chatId } = await userWithChat(c.t, {}, 'Malformed');
     const socket = (await connect(user.token)).socket;
     for (const payload of [undefined, null, 'chat', 42, { chat_id: 'abc' }, { chat_id: -1 }, { chat_id: 1.5 }, []]) {
-      const ack = await request<{ ok: boolean; detail: string }>(socket, 'join_chat', payload);
+      const ack = await requestRaw<{ ok: boolean; detail: string }>(socket, 'join_chat', payload);
       expect(ack).toEqual({ ok: false, detail: 'chat_id must be a positive integer' });
     }
-    expect(await request(socket, 'typing', { chat_id: chatId })).toEqual({ ok: false, detail: 'is_typing must be true or false' });
-    expect(await request(socket, 'stop_generation', {})).toEqual({ ok: false, detail: 'message_id must be a positive integer' });
-    expect(await request(socket, 'resume', { chat_id: chatId, after_seq: 'x' })).toEqual({
+    expect(await requestRaw(socket, 'typing', { chat_id: chatId })).toEqual({ ok: false, detail: 'is_typing must be true or false' });
+    expect(await requestRaw(socket, 'stop_generation', {})).toEqual({ ok: false, detail: 'message_id must be a positive integer' });
+    expect(await requestRaw(socket, 'resume', { chat_id: chatId, after_seq: 'x' })).toEqual({
       ok: false,
       detail: `after_seq must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`,
     });
-    expect(await request(socket, 'join_chat', { chat_id: String(chatId) })).toEqual({ ok: true, chat_id: chatId });
+    expect(await requestRaw(socket, 'join_chat', { chat_id: String(chatId) })).toEqual({ ok: true, chat_id: chatId });
   });
 });

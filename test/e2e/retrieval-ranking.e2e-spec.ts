@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { EmbeddingService, LEXICAL_POOL, Retriever, tsvectorSql, unaccent, VectorIndex } from '#retrieval';
+import { LEXICAL_POOL, tsvectorSql, unaccent } from '#database';
+import { EmbeddingService, Retriever, VectorIndex } from '#retrieval';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp } from '../support/chat-app';
 

@@ -6,6 +6,7 @@ import { usesWorker } from '#jobs';
 import { VectorIndex } from '#retrieval';
 import { signUp, SignedIn } from '../support/auth';
 import { ChatApp, startChatApp, waitFor } from '../support/chat-app';
+import { uploadText } from '../support/documents';
 import { ChatCompletionRequest, LlmSimulator } from '../support/llm-simulator/llm-simulator';
 import { startApp, testEnvironment, TestApp } from '../support/test-app';
 
@@ -18,17 +19,6 @@ const SECURITY = [
   'Expenses\n\nTravel expenses are reimbursed within thirty days after the receipts are submitted.',
 ].join('\n\n');
 const BUILDING = 'Sécurité du bâtiment\n\nLe badge d’accès doit être porté de façon visible. Les visiteurs sont accompagnés.';
-
-async function uploadText(t: TestApp, user: SignedIn, entity: 'agent' | 'chat', id: number, text: string, name: string): Promise<number> {
-  const response = await t.http().post('/api/documents/upload').set(user.auth)
-    .field('entity_type', entity).field('entity_id', String(id)).attach('file', Buffer.from(text), name).expect(201);
-  await waitFor(
-    async () => (await t.http().get(`/api/documents?entity_type=${entity}&entity_id=${id}`).set(user.auth)).body.find((d: { id: number }) => d.id === response.body.id)?.status,
-    (status) => status === 'ready' || status === 'failed',
-    30_000,
-  );
-  return response.body.id;
-}
 
 const systemText = (request: ChatCompletionRequest) =>
   request.messages.filter((m) => m.role === 'system').map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
@@ -176,7 +166,7 @@ describe('Embeddings: a change of model re-embeds instead of mixing spaces', () 
       const agent = (await first.app.http().post('/api/agents').set(user.auth).send({ name: 'KB' }).expect(201)).body;
       await uploadText({ ...first.app, close: async () => undefined }, user, 'agent', agent.id, SECURITY, 'security.txt');
       const models = async (t: Omit<TestApp, 'close'>): Promise<(string | null)[]> =>
-        (await t.app.get(DataSource).getRepository(DocumentChunk).find()).map((chunk) => chunk.embedding_model);
+        (await t.app.get(DataSource).getRepository(DocumentChunk).find()).map((chunk) => chunk.embedding.model);
       expect(await waitFor(() => models(first.app), (list) => list.length > 0 && list.every((m) => m === 'embed-v1'))).not.toEqual([]);
       await first.stop();
 

@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { InterruptedAnswers } from '#messages';
-import { GENERATION_EVENTS } from '#messages';
-import type { GenerationEvents } from '#messages';
+import { GenerationEvents } from '#messages';
 import { Message } from '#database';
 import type { SignedIn } from '../support/auth';
 import { ChatApp, simulatorEnv, startChatApp, startSimulator, userWithChat, waitFor } from '../support/chat-app';
-import { connectSocket, request } from '../support/socket-client';
+import { connectSocket, requestOk, requestRaw } from '../support/socket-client';
 import { readSse, SseEvent } from '../support/sse';
 import { startApp, testEnvironment, TestApp } from '../support/test-app';
 
@@ -99,13 +98,13 @@ describe('Answers: concurrency cap, idempotent sends, chat deletion, stream cap'
     const { socket } = await connectSocket(c.t.url, { auth: { token: user.token } });
     try {
       const payload = { chat_id: chatId, content: 'over the socket', idempotency_key: 'socket-key-1' };
-      const first = await request<{ ok: boolean; user_message: { id: number } }>(socket, 'send_message', payload);
-      const again = await request<{ ok: boolean; user_message: { id: number } }>(socket, 'send_message', payload);
+      const first = await requestOk(socket, 'send_message', payload);
+      const again = await requestOk(socket, 'send_message', payload);
       expect(first.ok && again.ok).toBe(true);
       expect(again.user_message.id).toBe(first.user_message.id);
       expect(await repository(c.t).countBy({ chat_id: chatId, role: 'user' })).toBe(1);
 
-      const bad = await request(socket, 'send_message', { ...payload, idempotency_key: 42 });
+      const bad = await requestRaw(socket, 'send_message', { ...payload, idempotency_key: 42 });
       expect(bad).toEqual({ ok: false, detail: expect.stringMatching(/idempotency_key must be/) });
     } finally {
       socket.close();
@@ -156,7 +155,7 @@ describe('Answers: concurrency cap, idempotent sends, chat deletion, stream cap'
     const { user, chatId } = await userWithChat(c.t, {}, 'Orphan');
     const orphan = await orphanedAnswer(c.t, chatId, 'partial', new Date());
     // The dead process had streamed one token, still in the answer's log.
-    await c.t.app.get<GenerationEvents>(GENERATION_EVENTS).publish({ type: 'token', chat_id: chatId, message_id: orphan.id, seq: 1, delta: 'partial' });
+    await c.t.app.get(GenerationEvents).publish({ type: 'token', chat_id: chatId, message_id: orphan.id, seq: 1, delta: 'partial' });
     const { attached, stream } = followAnswer(c.t, chatId, user);
     await attached;
 

@@ -206,7 +206,7 @@ describe('Hostile request input', () => {
       const other = await userWithChat(t);
       const { socket: otherSocket } = await connectSocket(t.url, { auth: { token: other.user.token } });
       sockets.push(otherSocket);
-      const closed = once<string>(hostile, 'disconnect');
+      const closed = once(hostile, 'disconnect');
       sendRawEvent(hostile, 'send_message', payloadJson);
       // The server closed the connection: no error ack, which parsing and validating would have sent.
       expect(await closed).toBe('transport close');
@@ -221,7 +221,7 @@ describe('Hostile request input', () => {
         ok: false,
         detail: [{ loc: ['body', 'content'], msg: expect.stringMatching(/content must/) }],
       });
-      const closed = once<string>(socket, 'disconnect');
+      const closed = once(socket, 'disconnect');
       socket.emit('send_message', { chat_id: chatId, content: 'x'.repeat(t.config.limits.requestBodyBytes) });
       expect(await closed).toBe('transport close');
     });

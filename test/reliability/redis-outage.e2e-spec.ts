@@ -227,7 +227,7 @@ describeWithRedis('Sockets per user, and at session expiry', () => {
     try {
       const user = await signUp(short);
       const socket = await open(short.url, user.token);
-      expect(await once<string>(socket, 'disconnect', 15_000)).toBe('io server disconnect');
+      expect(await once(socket, 'disconnect', 15_000)).toBe('io server disconnect');
     } finally {
       await short.close();
     }

@@ -3,22 +3,19 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '#common';
 import { AppConfig, ConfigModule } from '#config';
 import { DatabaseModule } from '#database';
-import { DocumentsProcessingModule } from '#documents';
 import { JobsModule } from '#jobs';
 import { CacheModule, RedisModule } from '#redis';
 import { LlmModule } from '#llm';
-import { RetrievalModule } from '#retrieval';
 import { AgentsModule } from '#agents';
 import { AuthModule } from '#auth';
 import { SessionsModule } from '#sessions';
-import { UsersModule } from '#users';
+import { AdminBootstrapModule, UsersModule } from '#users';
 import { ChatsModule } from '#chats';
 import { DocumentsModule } from '#documents';
 import { HealthModule } from '#health';
 import { MetricsModule } from '#health';
 import { MessagesModule } from '#messages';
-import { ModelsModule } from '#llm';
-import { RealtimeModule } from './realtime/realtime.module';
+import { SocketGatewayModule } from './realtime/socket-gateway.module';
 
 @Module({})
 export class AppModule {
@@ -32,21 +29,20 @@ export class AppModule {
         RedisModule,
         CacheModule,
         RateLimitModule,
-        DocumentsProcessingModule,
         JobsModule.forRoot(config),
-        HealthModule,
         MetricsModule,
+        // Features.
+        HealthModule,
         LlmModule,
-        RetrievalModule,
         AuthModule,
         UsersModule,
+        AdminBootstrapModule,
         SessionsModule,
         AgentsModule,
         ChatsModule,
         DocumentsModule,
         MessagesModule,
-        ModelsModule,
-        RealtimeModule,
+        SocketGatewayModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

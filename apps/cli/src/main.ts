@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AppException } from '#common';
+import { DomainError } from '#common';
 import { ConfigError, loadConfig, readProcessEnv, resolveJwtSecret } from '#config';
 import { createAdmin } from './create-admin';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof AppException) console.error(JSON.stringify({ detail: error.detail }));
+  if (error instanceof DomainError) console.error(JSON.stringify({ detail: error.detail }));
   else console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
   process.exit(1);
 });

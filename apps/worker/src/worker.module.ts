@@ -5,7 +5,6 @@ import { DatabaseModule } from '#database';
 import { AgentsModule } from '#agents';
 import { ChatsModule } from '#chats';
 import { JobsModule } from '#jobs';
-import { LlmModule } from '#llm';
 import { DocumentsProcessingModule } from '#documents';
 import { CacheModule, RedisModule } from '#redis';
 import { RetrievalModule } from '#retrieval';
@@ -24,7 +23,6 @@ export class WorkerModule {
         CacheModule,
         JobsModule.forWorker(),
         // The feature modules whose @OnJob handlers the worker runs.
-        LlmModule,
         RetrievalModule,
         DocumentsProcessingModule,
         SessionsModule,

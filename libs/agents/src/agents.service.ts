@@ -1,12 +1,11 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Cache } from 'cache-manager';
-import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { Agent, AgentsRepository, agentUsableBy, Memory } from '#database';
+import { AgentsRepository, agentUsableBy, MemoriesRepository } from '#database';
+import type { Agent } from '#database';
 import { ModelCatalog } from '#llm';
 import { Retriever } from '#retrieval';
 import type { SearchQuery, SearchResponse } from '#retrieval';
@@ -22,14 +21,13 @@ const PUBLIC_AGENTS_TTL_MS = 300_000;
 @Injectable()
 export class AgentsService {
   constructor(
-    @InjectRepository(Agent) private readonly agents: Repository<Agent>,
-    @InjectRepository(Memory) private readonly memories: Repository<Memory>,
+    private readonly agents: AgentsRepository,
+    private readonly memories: MemoriesRepository,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ModelCatalog,
     private readonly documents: DocumentStorage,
     private readonly retriever: Retriever,
-    private readonly agentsRepository: AgentsRepository,
   ) {}
 
   /**
@@ -40,31 +38,21 @@ export class AgentsService {
   async listPublicJson(): Promise<string> {
     const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);
     if (typeof cached === 'string') return cached;
-    const agents = await this.agents.find({
-      where: { is_public: true },
-      relations: { owner: true },
-      order: { name: 'ASC', id: 'ASC' },
-    });
-    const catalogue = JSON.stringify(agents.map(presentAgent));
+    const catalogue = JSON.stringify((await this.agents.listPublic()).map(presentAgent));
     await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, catalogue, PUBLIC_AGENTS_TTL_MS);
     return catalogue;
   }
 
   async listMine(user: AuthUser): Promise<AgentResponse[]> {
-    const agents = await this.agents.find({
-      where: { owner_id: user.id },
-      relations: { owner: true },
-      order: { updated_at: 'DESC', id: 'DESC' },
-    });
-    return agents.map(presentAgent);
+    return (await this.agents.listOwnedBy(user.id)).map(presentAgent);
   }
 
   async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
     const model = body.model ?? this.models.defaultChatModel();
     this.checkModelAndPrompt({ ...body, model });
-    const agent = await this.agents.save(this.agents.create({ ...body, model, owner_id: user.id }));
+    const id = await this.agents.insert({ ...body, model, owner_id: user.id });
     await this.invalidateCatalogue();
-    return this.get(user, agent.id);
+    return this.get(user, id);
   }
 
   async get(user: AuthUser, id: number): Promise<AgentResponse> {
@@ -84,22 +72,22 @@ export class AgentsService {
     const agent = await this.findEditable(user, id);
     await this.agents.softDelete(agent.id);
     await this.documents.removeForEntity('agent', agent.id);
-    await this.memories.delete({ agent_id: agent.id });
+    await this.memories.deleteForAgent(agent.id);
     await this.invalidateCatalogue();
   }
 
   /** What this agent learnt about me (never about anyone else). */
   async listMemories(user: AuthUser, id: number): Promise<MemoryResponse[]> {
     const agentId = await this.memoriesAgentId(user, id);
-    const memories = await this.memories.find({ where: { user_id: user.id, agent_id: agentId }, order: { id: 'ASC' } });
+    const memories = await this.memories.listFor(user.id, agentId);
     return memories.map(({ id: memoryId, content, source_message_id, created_at }) => ({ id: memoryId, content, source_message_id, created_at }));
   }
 
   /** Forgets one memory, or all of mine for this agent when `memoryId` is absent. */
   async forget(user: AuthUser, id: number, memoryId?: number): Promise<void> {
     const agentId = await this.memoriesAgentId(user, id);
-    const result = await this.memories.delete({ user_id: user.id, agent_id: agentId, ...(memoryId ? { id: memoryId } : {}) });
-    if (memoryId && !result.affected) throw new NotFoundError('Memory not found');
+    const deleted = await this.memories.deleteFor(user.id, agentId, memoryId);
+    if (memoryId && deleted === 0) throw new NotFoundError('Memory not found');
   }
 
   /** Retrieval over the agent's own documents, to check a knowledge base (owner or admin). */
@@ -113,14 +101,14 @@ export class AgentsService {
    * Anything else is the same 404 as a missing id, so private agents cannot be probed.
    */
   async findVisible(user: AuthUser, id: number): Promise<Agent> {
-    const agent = await this.agentsRepository.findWithOwner(id);
+    const agent = await this.agents.findWithOwner(id);
     if (!agent || !agentUsableBy(agent, user)) throw new NotFoundError('Agent not found');
     return agent;
   }
 
   /** My memories stay mine to read and erase after the agent turns private; otherwise the agent must be visible. */
   private async memoriesAgentId(user: AuthUser, id: number): Promise<number> {
-    if (await this.memories.existsBy({ user_id: user.id, agent_id: id })) return id;
+    if (await this.memories.existFor(user.id, id)) return id;
     return (await this.findVisible(user, id)).id;
   }
 

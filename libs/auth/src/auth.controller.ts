@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiConsumes,
@@ -13,7 +13,7 @@ import {
 import type { Request } from 'express';
 import { UserResponse } from '#users';
 import { AuthService, ClientInfo } from './auth.service';
-import { ChangePasswordDto, LoginDto, RegisterDto, TokenResponse, UpdateMeDto } from './dto/auth.dto';
+import { LoginDto, RegisterDto, TokenResponse } from './dto/auth.dto';
 import type { AuthUser } from './auth-user';
 import { Authenticated, CurrentUser } from '#common';
 
@@ -52,29 +52,5 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The token stops working everywhere.' })
   logout(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logout(user.session_id, user.id);
-  }
-
-  @Get('me')
-  @Authenticated()
-  @ApiOkResponse({ type: UserResponse })
-  me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
-    return this.auth.me(user.id);
-  }
-
-  @Put('me')
-  @Authenticated()
-  @ApiOkResponse({ type: UserResponse })
-  @ApiConflictResponse({ description: 'Email or trigramme already taken.' })
-  updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserResponse> {
-    return this.auth.updateMe(user.id, body);
-  }
-
-  @Put('password')
-  @HttpCode(204)
-  @Authenticated()
-  @ApiNoContentResponse({ description: 'Changed; every other session is revoked.' })
-  @ApiForbiddenResponse({ description: 'Current password is incorrect.' })
-  changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
-    return this.auth.changePassword(user.id, user.session_id, body);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { RateLimitModule } from '#common';
 import { SessionsModule } from '#sessions';
 import { UsersModule } from '#users';
 import { AccessTokens } from './access-tokens';
@@ -9,7 +10,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 
 /** Sign-up, sign-in and sign-out, the bearer tokens, and the guard that checks them. */
 @Module({
-  imports: [UsersModule, SessionsModule],
+  imports: [UsersModule, SessionsModule, RateLimitModule],
   controllers: [AuthController],
   providers: [
     // Enforces @Authenticated on every route of every feature.

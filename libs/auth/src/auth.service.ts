@@ -4,11 +4,9 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import type { User } from '#database';
 import { SessionsService } from '#sessions';
-import { hashPassword, verifyPassword } from '#users';
-import { presentUser, UserResponse } from '#users';
-import { UsersService } from '#users';
+import { hashPassword, presentUser, UserResponse, UsersService, verifyPassword } from '#users';
 import { AccessTokens } from './access-tokens';
-import type { ChangePasswordDto, LoginDto, RegisterDto, TokenResponse, UpdateMeDto } from './dto/auth.dto';
+import type { LoginDto, RegisterDto, TokenResponse } from './dto/auth.dto';
 
 export interface ClientInfo {
   ip?: string;
@@ -56,28 +54,6 @@ export class AuthService {
 
   async logout(sessionId: string, userId: number): Promise<void> {
     await this.sessions.revokeOwn(userId, sessionId);
-  }
-
-  async me(userId: number): Promise<UserResponse> {
-    return presentUser(await this.users.get(userId));
-  }
-
-  async updateMe(userId: number, body: UpdateMeDto): Promise<UserResponse> {
-    const user = await this.users.update(userId, body);
-    await this.sessions.forgetUser(userId);
-    return presentUser(user);
-  }
-
-  /** Changes the password and signs out every other session. */
-  async changePassword(userId: number, sessionId: string, body: ChangePasswordDto): Promise<void> {
-    const user = await this.users.get(userId);
-    if (!(await verifyPassword(body.current_password, user.hashed_password))) {
-      throw new ForbiddenError('Current password is incorrect');
-    }
-    await this.users.update(userId, {
-      hashed_password: await hashPassword(body.new_password, this.config.auth.bcryptRounds),
-    });
-    await this.sessions.revokeAll(userId, sessionId);
   }
 
   private async issueToken(user: User, client: ClientInfo): Promise<TokenResponse> {

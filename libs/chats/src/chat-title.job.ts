@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Chat, DEFAULT_CHAT_TITLE, Message } from '#database';
+import { ChatsRepository, DEFAULT_CHAT_TITLE, MessagesRepository } from '#database';
 import { LlmRegistry } from '#llm';
 import { OnJob } from '#jobs';
 
@@ -12,31 +10,28 @@ const TITLE_TIMEOUT_MS = 30_000;
 /** Keeps the first line, without quotes or a closing full stop, at most 80 characters. */
 export function cleanTitle(raw: string): string {
   const line = raw.split('\n').map((part) => part.trim()).find(Boolean) ?? '';
-  return line
-    .replace(/^(title|titre)\s*:\s*/i, '')
-    .replace(/^["'«“*#\s]+|["'»”*\s]+$/g, '')
-    .replace(/[.。]+$/, '')
-    .slice(0, 80)
-    .trim();
+  // Marks, a "Title:" label (bold or not), then marks and full stops again, in whichever order the model put them.
+  const label = /^[*_#\s]*(title|titre)\s*:[*_\s]*/i;
+  const edges = /^["'«“*#\s]+|["'»”*\s.。]+$/g;
+  return line.replace(label, '').replace(edges, '').replace(label, '').replace(edges, '').slice(0, 80).trim();
 }
 
 /** After a chat's first exchange, asks its agent's model for a short title. */
 @Injectable()
 export class ChatTitleJob {
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly chats: ChatsRepository,
+    private readonly messages: MessagesRepository,
     private readonly registry: LlmRegistry,
   ) {}
 
   @OnJob({ name: CHAT_TITLE_JOB })
   async handle({ chatId }: { chatId: number }): Promise<void> {
-    const chat = await this.dataSource.getRepository(Chat).findOne({ where: { id: chatId }, relations: { agent: true }, withDeleted: true });
+    const chat = await this.chats.findWithAgent(chatId);
     if (!chat?.agent || chat.title !== DEFAULT_CHAT_TITLE) return;
-    const messages = await this.dataSource.getRepository(Message).find({ where: { chat_id: chatId }, order: { id: 'ASC' }, take: 10 });
-    const question = messages.find((m) => m.role === 'user');
-    const answer = messages.find((m) => m.role === 'assistant' && m.status === 'complete');
-    if (!question || !answer) return;
+    const exchange = await this.messages.findFirstExchange(chatId);
+    if (!exchange) return;
+    const { userMessage: question, assistantMessage: answer } = exchange;
     const { provider, model } = this.registry.resolve(chat.agent.model);
     const result = await provider.chat({
       model,
@@ -55,6 +50,6 @@ export class ChatTitleJob {
     const title = cleanTitle(result.content);
     if (!title) return;
     // Only while still untitled: a rename by the user wins.
-    await this.dataSource.getRepository(Chat).update({ id: chatId, title: DEFAULT_CHAT_TITLE }, { title });
+    await this.chats.updateTitle(chatId, title, DEFAULT_CHAT_TITLE);
   }
 }

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '#agents';
 import { DocumentStorageModule } from '#documents';
+import { LlmModule } from '#llm';
+import { RetrievalModule } from '#retrieval';
 import { ChatsController } from './chats.controller';
 import { ChatsService } from './chats.service';
 import { ChatTitleJob } from './chat-title.job';
 
 @Module({
-  imports: [AgentsModule, DocumentStorageModule],
+  imports: [AgentsModule, DocumentStorageModule, LlmModule, RetrievalModule],
   controllers: [ChatsController],
   providers: [ChatsService, ChatTitleJob],
   exports: [ChatsService],

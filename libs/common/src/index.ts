@@ -1,4 +1,5 @@
-export * from './errors/app.exception';
+export * from './errors/domain-error';
+export * from './errors/error-mapping';
 export * from './errors/body-parser-errors';
 export * from './errors/http-exception.filter';
 export * from './errors/temporarily-unavailable';
@@ -12,6 +13,7 @@ export * from './boot/prepare-boot';
 export * from './validation/optional';
 export * from './validation/id.pipe';
 export * from './validation/int4';
+export * from './validation/page.query';
 export * from './validation/body-shape';
 export * from './validation/json-shape.verifier';
 export * from './auth/authenticated.decorator';

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Env, EnvReader } from './env-parsers';
+import { checkEndpointEmbeddings, LlmEndpointConfig, readLlmEndpoints } from './llm-endpoints';
 import { checkSecret, GENERATE_SECRET_HINT } from './secret-strength';
 
 export const APP_ENVS = ['development', 'production', 'test'] as const;
@@ -10,7 +11,8 @@ export const EMBEDDING_PROVIDERS = ['mistral', 'vllm', 'none'] as const;
 
 export type AppEnv = (typeof APP_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export type EmbeddingProvider = (typeof EMBEDDING_PROVIDERS)[number];
+/** One of EMBEDDING_PROVIDERS or the name of an LLM_ENDPOINTS endpoint. */
+export type EmbeddingProvider = string;
 
 export interface AppConfig {
   appEnv: AppEnv;
@@ -54,6 +56,8 @@ export interface AppConfig {
     vllmApiKey?: string;
     pixtralVllmUrl?: string;
     pixtralVllmModel?: string;
+    /** Extra OpenAI-compatible servers (LLM_ENDPOINTS), after Mistral's API and vLLM. */
+    endpoints: LlmEndpointConfig[];
     embeddingProvider: EmbeddingProvider;
     embeddingModel: string;
     /** Context window used to fit the chat history, in tokens. */
@@ -157,6 +161,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     read.fail('CORS_ORIGINS', 'must list origins, not "*", when APP_ENV=production');
   }
 
+  const endpoints = readLlmEndpoints(read);
+  const embeddingProvider = read.oneOf('EMBEDDING_PROVIDER', mode === 'mistral' ? 'mistral' : 'none', [
+    ...EMBEDDING_PROVIDERS,
+    ...endpoints.map((endpoint) => endpoint.name),
+  ]);
+  const embeddingModel = read.string('EMBEDDING_MODEL', 'mistral-embed');
+  checkEndpointEmbeddings(read, endpoints, embeddingProvider, embeddingModel);
+
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminTrigramme = read.optional('ADMIN_TRIGRAMME');
   const adminPassword = read.optional('ADMIN_PASSWORD');
@@ -204,12 +216,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       vllmApiKey: read.optional('VLLM_API_KEY'),
       pixtralVllmUrl: read.url('PIXTRAL_VLLM_URL', ['http:', 'https:']),
       pixtralVllmModel: read.optional('PIXTRAL_VLLM_MODEL'),
-      embeddingProvider: read.oneOf(
-        'EMBEDDING_PROVIDER',
-        mode === 'mistral' ? 'mistral' : 'none',
-        EMBEDDING_PROVIDERS,
-      ),
-      embeddingModel: read.string('EMBEDDING_MODEL', 'mistral-embed'),
+      endpoints,
+      embeddingProvider,
+      embeddingModel,
       contextTokens: read.int('LLM_CONTEXT_TOKENS', 32768, 1024, 2_000_000),
       maxOutputTokens: read.int('LLM_MAX_OUTPUT_TOKENS', 4096, 16, 200_000),
       firstTokenTimeoutSeconds: read.duration('LLM_FIRST_TOKEN_TIMEOUT', 60),

@@ -3,8 +3,9 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { DocumentStorageModule } from './document-storage.module';
-import { DocumentUploadsRepository } from './document-uploads.repository';
+import { RealtimeModule } from '#realtime';
+import { DocumentsProcessingModule } from './extraction/documents-processing.module';
+import { DocumentStorageModule } from './storage/document-storage.module';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
 import { UploadLimits } from './upload-limits';
@@ -12,6 +13,8 @@ import { UploadLimits } from './upload-limits';
 @Module({
   imports: [
     DocumentStorageModule,
+    DocumentsProcessingModule,
+    RealtimeModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       // In memory: the type is checked from the bytes before anything is written to disk.
@@ -24,6 +27,6 @@ import { UploadLimits } from './upload-limits';
     }),
   ],
   controllers: [DocumentsController],
-  providers: [DocumentsService, UploadLimits, DocumentUploadsRepository],
+  providers: [DocumentsService, UploadLimits],
 })
 export class DocumentsModule {}

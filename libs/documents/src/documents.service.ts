@@ -1,25 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
-import { DataSource, In } from 'typeorm';
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { agentUsableBy, AgentsRepository, ChatsRepository, Document, DocumentPage } from '#database';
-import type { DocumentEntityType } from '#database';
-import { DOCUMENT_STATUS } from './document-status';
-import type { DocumentStatusPublisher } from './document-status';
+import { agentUsableBy, AgentsRepository, ChatsRepository, DocumentsRepository } from '#database';
+import type { Document, DocumentEntityType } from '#database';
 import { detectType } from './extraction/detect-type';
 import { sanitiseFilename } from './safe-filename';
 import { JOB_QUEUE, usesWorker } from '#jobs';
+import { RealtimePublisher } from '#realtime';
 import { EMBEDDINGS_SYNC_JOB } from '#retrieval';
-import { DOCUMENT_EXTRACTION_JOB } from './document-extraction.job';
+import { DOCUMENT_EXTRACTION_JOB } from './extraction/document-extraction.job';
 import type { JobQueue } from '#jobs';
-import { DocumentStorage } from './document-storage';
+import { DocumentStorage } from './storage/document-storage';
 import { DocumentResponse, presentDocument } from './document.presenter';
 import type { DocumentOwnerDto, DocumentTextResponse } from './dto/document.dto';
-import { DocumentUploadsRepository } from './document-uploads.repository';
 import { UploadLimits } from './upload-limits';
 import type { AuthUser } from '#auth';
 
@@ -40,15 +36,14 @@ export class DocumentsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Documents');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly documents: DocumentsRepository,
     private readonly storage: DocumentStorage,
     private readonly chats: ChatsRepository,
     private readonly agents: AgentsRepository,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
-    @Inject(DOCUMENT_STATUS) private readonly status: DocumentStatusPublisher,
+    private readonly realtime: RealtimePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limits: UploadLimits,
-    private readonly uploads: DocumentUploadsRepository,
   ) {}
 
   /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
@@ -56,10 +51,8 @@ export class DocumentsService implements OnApplicationBootstrap {
     // After a change of EMBEDDING_MODEL, stored chunks are embedded again in the new model.
     await this.jobs.enqueue(EMBEDDINGS_SYNC_JOB, {});
     if (usesWorker(this.config)) return;
-    const unfinished = await this.dataSource
-      .getRepository(Document)
-      .find({ select: { id: true }, where: { status: In(['pending', 'processing']) } });
-    for (const document of unfinished) await this.enqueue(document.id);
+    const unfinished = await this.documents.unfinishedIds();
+    for (const id of unfinished) await this.enqueue(id);
     if (unfinished.length) this.logger.log(`Resumed ${unfinished.length} unfinished documents`);
   }
 
@@ -83,13 +76,13 @@ export class DocumentsService implements OnApplicationBootstrap {
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const scope = { uploader_id: user.id, entity_type: owner.entity_type, entity_id: owner.entity_id };
     let storedName: string | undefined;
-    const upload = await this.uploads
-      .underUserLock(user.id, async (manager) => {
-        const existing = await this.uploads.findReusable(manager, scope, sha256);
+    const upload = await this.documents
+      .underUserLock(user.id, async (uploads) => {
+        const existing = await uploads.findReusable(scope, sha256);
         if (existing) return { document: existing, created: false };
-        this.limits.admit(await this.uploads.usage(manager, user.id), file.size);
+        this.limits.admit(await uploads.usage(), file.size);
         storedName = await this.storage.save(file.buffer, type.extension);
-        const document = await this.uploads.insert(manager, {
+        const document = await uploads.insert({
           ...scope,
           filename,
           file_path: storedName,
@@ -106,22 +99,18 @@ export class DocumentsService implements OnApplicationBootstrap {
       });
     if (upload.created) {
       await this.enqueue(upload.document.id);
-      this.status.publish(user.id, { id: upload.document.id, status: 'pending', progress: 0 });
+      this.realtime.toUser(user.id).emit('document_status', { id: upload.document.id, status: 'pending', progress: 0 });
     }
     return { document: presentDocument(upload.document), created: upload.created };
   }
 
   async list(user: AuthUser, owner: DocumentOwnerDto): Promise<DocumentResponse[]> {
     await this.checkAccess(user, owner.entity_type, owner.entity_id);
-    const documents = await this.dataSource.getRepository(Document).find({
-      where: { entity_type: owner.entity_type, entity_id: owner.entity_id },
-      order: { id: 'ASC' },
-    });
-    return documents.map(presentDocument);
+    return (await this.documents.listFor(owner.entity_type, owner.entity_id)).map(presentDocument);
   }
 
   async get(user: AuthUser, id: number): Promise<Document> {
-    const document = await this.dataSource.getRepository(Document).findOneBy({ id });
+    const document = await this.documents.findById(id);
     if (!document) throw new NotFoundError('Document not found');
     await this.checkAccess(user, document.entity_type, document.entity_id, 'Document not found');
     return document;
@@ -134,9 +123,7 @@ export class DocumentsService implements OnApplicationBootstrap {
 
   async text(user: AuthUser, id: number): Promise<DocumentTextResponse> {
     const document = await this.get(user, id);
-    const pages = await this.dataSource
-      .getRepository(DocumentPage)
-      .find({ where: { document_id: document.id }, order: { page_number: 'ASC' } });
+    const pages = await this.documents.pages(document.id);
     return { document_id: document.id, pages: pages.map((page) => ({ page: page.page_number, text: page.text, ocr: page.ocr })) };
   }
 

@@ -1,5 +1,4 @@
 export * from './extraction/detect-type';
-export * from './document-status';
 export * from './extraction/documents-processing.module';
 export * from './extraction/extract-document';
 export * from './extraction/extraction.errors';
@@ -7,7 +6,7 @@ export * from './extraction/ocr-pool';
 export * from './safe-filename';
 export * from './extraction/thread/extraction-messages';
 export * from './extraction/thread/run-extraction';
-export * from './document-extraction.job';
-export * from './document-storage';
-export * from './document-storage.module';
+export * from './extraction/document-extraction.job';
+export * from './storage/document-storage';
+export * from './storage/document-storage.module';
 export * from './documents.module';

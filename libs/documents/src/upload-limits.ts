@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PayloadTooLargeError, RateLimiter, TooManyRequestsError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import type { UploadUsage } from './document-uploads.repository';
+import type { UploadUsage } from '#database';
 
 const PENDING_RETRY_AFTER_SECONDS = 30;
 
@@ -24,7 +24,7 @@ export class UploadLimits {
     } catch (error) {
       if (!(error instanceof TooManyRequestsError)) throw error;
       throw new TooManyRequestsError(
-        Number(error.headers['Retry-After']),
+        error.retryAfterSeconds,
         `Too many uploads: at most ${limit} every ${windowSeconds} s; try again later`,
       );
     }

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { LlmRegistry } from '#llm';
 import { JOB_QUEUE } from '#jobs';
 import type { JobQueue } from '#jobs';
 import { REDIS } from '#redis';
+import { DatabaseProbe } from '#database';
 
 export type CheckStatus = 'up' | 'down' | 'disabled';
 
@@ -44,7 +43,7 @@ async function probe(check: () => Promise<unknown>): Promise<CheckStatus> {
 @Injectable()
 export class HealthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseProbe,
     @Inject(REDIS) private readonly redis: Redis | null,
     private readonly llm: LlmRegistry,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
@@ -61,7 +60,7 @@ export class HealthService {
   async readiness(): Promise<Readiness> {
     const redis = this.redis;
     const [database, redisStatus, llm, jobs] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
+      probe(() => this.database.ping()),
       redis ? probe(() => redis.ping()) : Promise.resolve<CheckStatus>('disabled'),
       this.llmStatus(),
       this.jobsStatus(),

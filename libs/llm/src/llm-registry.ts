@@ -2,29 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { LlmNotConfiguredError } from './llm.errors';
+import { LLM_PROVIDERS } from './llm-providers';
 import type { LlmProvider } from './llm.types';
-
-export const MISTRAL_PROVIDER = Symbol('MISTRAL_PROVIDER');
-export const VLLM_PROVIDER = Symbol('VLLM_PROVIDER');
 
 export interface ResolvedModel {
   provider: LlmProvider;
   model: string;
 }
 
-/** Picks the provider for a model: the one LLM_MODE names first, then any other configured. */
+/**
+ * Picks the provider for a model among LLM_PROVIDERS, first listed first (LLM_MODE's, the other
+ * built-in one, then LLM_ENDPOINTS): for chat, for images (its vision model), and for embeddings.
+ */
 @Injectable()
 export class LlmRegistry {
-  private readonly ordered: LlmProvider[];
-
   constructor(
-    @Inject(MISTRAL_PROVIDER) mistral: LlmProvider | null,
-    @Inject(VLLM_PROVIDER) vllm: LlmProvider | null,
+    @Inject(LLM_PROVIDERS) private readonly ordered: LlmProvider[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    const all = config.llm.mode === 'vllm' ? [vllm, mistral] : [mistral, vllm];
-    this.ordered = all.filter((provider): provider is LlmProvider => provider !== null);
-  }
+  ) {}
 
   providers(): LlmProvider[] {
     return this.ordered;
@@ -45,9 +40,19 @@ export class LlmRegistry {
     return { provider, model: vision.id };
   }
 
+  /** EMBEDDING_PROVIDER's EMBEDDING_MODEL; null when it is `none` or that provider is not configured. */
+  embeddings(): ResolvedModel | null {
+    const { embeddingProvider, embeddingModel } = this.config.llm;
+    const provider = this.ordered.find((candidate) => candidate.name === embeddingProvider);
+    const serves = provider
+      ?.configuredModels()
+      .some((info) => info.id === embeddingModel && info.capabilities.includes('embeddings'));
+    return provider && serves ? { provider, model: embeddingModel } : null;
+  }
+
   private notConfiguredDetail(): string {
     return this.config.llm.mode === 'vllm'
-      ? 'No LLM provider is configured: set VLLM_API_URL and VLLM_MODEL_NAME'
-      : 'No LLM provider is configured: set API_KEY (and API_URL, API_MODEL), or LLM_MODE=vllm with VLLM_API_URL and VLLM_MODEL_NAME';
+      ? 'No LLM provider is configured: set VLLM_API_URL and VLLM_MODEL_NAME (or LLM_ENDPOINTS)'
+      : 'No LLM provider is configured: set API_KEY (and API_URL, API_MODEL), or LLM_MODE=vllm with VLLM_API_URL and VLLM_MODEL_NAME, or LLM_ENDPOINTS';
   }
 }

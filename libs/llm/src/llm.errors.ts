@@ -1,12 +1,21 @@
-/** Provider failures, in words fit for users; never the upstream body or a key. */
-export class LlmError extends Error {
+import { DomainError } from '#common';
+import type { ErrorCode } from '#common';
+
+/** Provider failures, in words fit for users; never the upstream body or a key. Where one fails a request, the model is unavailable (503). */
+export class LlmError extends DomainError {
   /** Worth another try before the first token (connection refused, 5xx, timeouts). */
   readonly retryable: boolean = false;
+
+  constructor(detail: string, code: ErrorCode = 'unavailable', retryAfterSeconds?: number) {
+    super(code, detail, retryAfterSeconds);
+  }
 }
 
 export class LlmRateLimitedError extends LlmError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('The model is busy (rate limited by the provider); try again shortly');
+  declare readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super('The model is busy (rate limited by the provider); try again shortly', 'rate_limited', retryAfterSeconds);
   }
 }
 

@@ -1,19 +1,19 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { LlmRegistry, MISTRAL_PROVIDER, VLLM_PROVIDER } from './llm-registry';
+import { LlmRegistry } from './llm-registry';
+import { createLlmProviders, LLM_PROVIDERS } from './llm-providers';
 import { ModelCatalog } from './model-catalog';
-import { createMistralProvider, createVllmProvider } from './providers';
+import { ModelsController } from './models/models.controller';
 
-/** Providers behind tokens (null when not configured), the registry that picks one, the catalogue. */
-@Global()
+/** Every configured endpoint behind LLM_PROVIDERS, the registry that picks one per model, the catalogue (GET /api/models). */
 @Module({
+  controllers: [ModelsController],
   providers: [
-    { provide: MISTRAL_PROVIDER, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createMistralProvider(c) },
-    { provide: VLLM_PROVIDER, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createVllmProvider(c) },
+    { provide: LLM_PROVIDERS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createLlmProviders(config) },
     LlmRegistry,
     ModelCatalog,
   ],
-  exports: [LlmRegistry, ModelCatalog, MISTRAL_PROVIDER, VLLM_PROVIDER],
+  exports: [LlmRegistry, ModelCatalog, LLM_PROVIDERS],
 })
 export class LlmModule {}

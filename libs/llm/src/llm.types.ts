@@ -1,3 +1,5 @@
+import type { LlmCapability } from '#config';
+
 /** The parts of an OpenAI-style message the app sends. */
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
@@ -30,12 +32,12 @@ export interface StreamChunk {
   usage?: Usage;
 }
 
-export type Capability = 'chat' | 'vision' | 'embeddings';
-export type ProviderName = 'mistral' | 'vllm';
+export type Capability = LlmCapability;
 
 export interface ModelInfo {
   id: string;
-  provider: ProviderName;
+  /** The provider's name: `mistral`, `vllm`, or an LLM_ENDPOINTS endpoint's. */
+  provider: string;
   capabilities: Capability[];
   /** Listed by the provider's own /models (not only configured here). */
   served: boolean;
@@ -43,7 +45,7 @@ export interface ModelInfo {
 
 /** One OpenAI-compatible backend. Implementations never log or return the API key. */
 export interface LlmProvider {
-  readonly name: ProviderName;
+  readonly name: string;
   /** Models configured for this provider, with what each is for. */
   configuredModels(): ModelInfo[];
   chat(request: ChatRequest): Promise<ChatResult>;

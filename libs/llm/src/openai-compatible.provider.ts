@@ -2,18 +2,21 @@ import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai'
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { createHttpFetch } from './http-fetch';
 import { LlmError, LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from './llm.errors';
-import type { ChatRequest, ChatResult, LlmProvider, ModelInfo, ProviderName, StreamChunk } from './llm.types';
+import type { Capability, ChatRequest, ChatResult, LlmProvider, ModelInfo, StreamChunk } from './llm.types';
 
-export interface Endpoint {
-  baseUrl: string;
-  apiKey: string;
+export interface ServedModel {
+  id: string;
+  capabilities: Capability[];
+  /** When the model runs on another server of the same provider (PIXTRAL_VLLM_URL). */
+  baseUrl?: string;
 }
 
-export interface ProviderSettings {
-  name: ProviderName;
-  chat: Endpoint & { model: string };
-  vision?: Endpoint & { model: string };
-  embeddings?: Endpoint & { model: string };
+/** One named OpenAI-compatible endpoint: where it is, its key, the models it serves and what for. */
+export interface EndpointSettings {
+  name: string;
+  baseUrl: string;
+  apiKey: string;
+  models: ServedModel[];
   /** vLLM reports usage in streams only when asked; Mistral's API rejects the option. */
   askStreamUsage: boolean;
 }
@@ -43,27 +46,24 @@ export function toLlmError(error: unknown): unknown {
   return new LlmUnavailableError('The model provider sent an invalid response');
 }
 
-/** Mistral's API and vLLM both speak the OpenAI protocol; only their settings differ. */
+/** Mistral's API, vLLM and any LLM_ENDPOINTS server speak the OpenAI protocol; only their settings differ. */
 export class OpenAiCompatibleProvider implements LlmProvider {
-  readonly name: ProviderName;
+  readonly name: string;
   private readonly clients = new Map<string, OpenAI>();
   // Our own fetch: a timed-out request closes its upstream connection at once (see createHttpFetch).
   private readonly fetch = createHttpFetch();
 
-  constructor(private readonly settings: ProviderSettings) {
+  constructor(private readonly settings: EndpointSettings) {
     this.name = settings.name;
   }
 
   configuredModels(): ModelInfo[] {
-    const { chat, vision, embeddings } = this.settings;
-    const models: ModelInfo[] = [{ id: chat.model, provider: this.name, capabilities: ['chat'], served: false }];
-    if (vision) {
-      const same = models.find((model) => model.id === vision.model);
-      if (same) same.capabilities.push('vision');
-      else models.push({ id: vision.model, provider: this.name, capabilities: ['chat', 'vision'], served: false });
-    }
-    if (embeddings) models.push({ id: embeddings.model, provider: this.name, capabilities: ['embeddings'], served: false });
-    return models;
+    return this.settings.models.map((model) => ({
+      id: model.id,
+      provider: this.name,
+      capabilities: [...model.capabilities],
+      served: false,
+    }));
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
@@ -105,9 +105,8 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   async embed(texts: string[], model: string, signal?: AbortSignal): Promise<number[][]> {
-    const endpoint = this.settings.embeddings ?? this.settings.chat;
     try {
-      const response = await this.client(endpoint).embeddings.create(
+      const response = await this.clientFor(model).embeddings.create(
         { model, input: texts, encoding_format: 'float' },
         { signal },
       );
@@ -118,11 +117,11 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   async listServedModels(signal?: AbortSignal): Promise<string[]> {
-    const endpoints = [this.settings.chat, this.settings.vision].filter((e): e is Endpoint & { model: string } => !!e);
+    const servers = new Set([this.settings.baseUrl, ...this.settings.models.map((model) => model.baseUrl ?? this.settings.baseUrl)]);
     const ids = new Set<string>();
-    for (const endpoint of new Map(endpoints.map((e) => [e.baseUrl, e])).values()) {
+    for (const baseUrl of servers) {
       try {
-        const page = await this.client(endpoint).models.list({ signal });
+        const page = await this.client(baseUrl).models.list({ signal });
         for (const model of page.data) ids.add(model.id);
       } catch (error) {
         throw toLlmError(error);
@@ -140,27 +139,26 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     };
   }
 
-  /** The vision model may live on its own server (PIXTRAL_VLLM_URL). */
+  /** A model may live on its own server (the vision model on PIXTRAL_VLLM_URL). */
   private clientFor(model: string): OpenAI {
-    const vision = this.settings.vision;
-    return this.client(vision && model === vision.model ? vision : this.settings.chat);
+    const served = this.settings.models.find((candidate) => candidate.id === model);
+    return this.client(served?.baseUrl ?? this.settings.baseUrl);
   }
 
-  private client(endpoint: Endpoint): OpenAI {
-    const key = `${endpoint.baseUrl}\n${endpoint.apiKey}`;
-    let client = this.clients.get(key);
+  private client(baseUrl: string): OpenAI {
+    let client = this.clients.get(baseUrl);
     if (!client) {
       // Retries are ours (before the first token only); timeouts come from our abort signals.
       // The SDK's own logging would print raw chunks (user content): failures are logged by us instead.
       client = new OpenAI({
-        baseURL: endpoint.baseUrl,
-        apiKey: endpoint.apiKey,
+        baseURL: baseUrl,
+        apiKey: this.settings.apiKey,
         maxRetries: 0,
         timeout: 24 * 3600_000,
         logLevel: 'off',
         fetch: this.fetch,
       });
-      this.clients.set(key, client);
+      this.clients.set(baseUrl, client);
     }
     return client;
   }

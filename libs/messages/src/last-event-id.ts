@@ -10,7 +10,7 @@ export interface ResumePoint {
   seq: number;
 }
 
-function parseLastEventId(value: unknown): ResumePoint | undefined {
+export function parseLastEventId(value: unknown): ResumePoint | undefined {
   const match = typeof value === 'string' ? LAST_EVENT_ID.exec(value.trim()) : null;
   if (!match) return undefined;
   const resume = { messageId: match[1] === undefined ? undefined : Number(match[1]), seq: Number(match[2]) };

@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { DataSource, In, LessThan } from 'typeorm';
 import {
-  AppException,
   ConflictError,
   NotFoundError,
   RateLimiter,
@@ -14,14 +9,15 @@ import {
 } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, Document, Exchange, Message, MessagesRepository } from '#database';
-import { LlmNotConfiguredError, LlmRateLimitedError, LlmRegistry } from '#llm';
+import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchange, Message, MessagesRepository } from '#database';
+import { DocumentStorage } from '#documents';
+import { LlmError, LlmRegistry } from '#llm';
 import type { ResolvedModel } from '#llm';
 import { ChatsService, presentChat } from '#chats';
+import { RealtimePublisher } from '#realtime';
 import type { ChatMessagesQuery, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
 import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
-import { ChatEventHub } from './generation/chat-event-hub';
 import { buildPrompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
 import { pageMessages } from './message-page';
@@ -36,14 +32,15 @@ const HISTORY_LIMIT = 400;
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly chats: ChatsService,
     private readonly registry: LlmRegistry,
     private readonly generation: GenerationService,
     private readonly rateLimiter: RateLimiter,
-    private readonly hub: ChatEventHub,
+    private readonly realtime: RealtimePublisher,
     private readonly context: AnswerContextBuilder,
     private readonly store: MessagesRepository,
+    private readonly documents: DocumentsRepository,
+    private readonly storage: DocumentStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +55,7 @@ export class MessagesService {
     const earlier = idempotencyKey ? await this.store.findExchange(chat.id, idempotencyKey) : null;
     if (earlier) return this.repeated(earlier, body);
     const images = await this.loadImages(chat, body.document_ids ?? []);
-    const resolved = this.resolve(chat.agent!.model, images.length > 0);
+    const resolved = this.registry.resolve(chat.agent!.model, images.length > 0);
     await this.admit(user);
     // Admitted before any work that costs (the query's embedding); then both reads at once.
     const [history, context] = await Promise.all([
@@ -72,12 +69,12 @@ export class MessagesService {
     if (!inserted) throw tooManyAnswers();
     if (!inserted.created) return this.repeated(inserted.exchange, body);
     const { userMessage, assistantMessage } = inserted.exchange;
-    this.hub.emit({
-      type: 'created',
+    this.realtime.toChat(chat.id).emit('message_created', {
       chat_id: chat.id,
       user_message: presentMessage(userMessage),
       assistant_message: presentMessage(assistantMessage),
     });
+    // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
     const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text);
     if (body.stream === false) {
       const outcome = await done;
@@ -93,7 +90,7 @@ export class MessagesService {
     const question = target.role === 'user' ? target : await this.findOwnMessage(user, target.parent_id ?? 0);
     if (question.role !== 'user') throw new ConflictError('Only an answer to a user message can be regenerated');
     const chat = await this.writableChat(user, question.chat_id);
-    const resolved = this.resolve(chat.agent!.model, false);
+    const resolved = this.registry.resolve(chat.agent!.model, false);
     await this.admit(user);
     const [history, context] = await Promise.all([
       this.recentHistory(chat.id, question.id),
@@ -104,7 +101,8 @@ export class MessagesService {
       this.newAnswer(chat.id, resolved, context, question.id),
     );
     if (!answer) throw tooManyAnswers();
-    this.hub.emit({ type: 'created', chat_id: chat.id, assistant_message: presentMessage(answer) });
+    this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presentMessage(answer) });
+    // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
     void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
     return presentMessage(answer);
   }
@@ -117,29 +115,24 @@ export class MessagesService {
       if (!this.generation.stopLocal(message.id)) await this.generation.requestStop(message.id);
       return presentMessage(await this.generation.waitForEnd(message.id));
     }
-    return presentMessage(await this.dataSource.getRepository(Message).findOneByOrFail({ id: message.id }));
+    return presentMessage(message);
   }
 
   async list(user: AuthUser, chatId: number, query: ListMessagesQuery): Promise<MessagePage> {
     const chat = await this.chats.findOwn(user, chatId);
-    return pageMessages(this.dataSource, chat.id, query.limit, query.before);
+    return pageMessages(this.store, chat.id, query.limit, query.before);
   }
 
   /** The caller's message (in one of their chats); anyone else's is 404. */
   async findOwnMessage(user: AuthUser, id: number): Promise<Message> {
-    const message = await this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('message')
-      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
-      .where('message.id = :id AND chat.user_id = :userId', { id, userId: user.id })
-      .getOne();
+    const message = await this.store.findInUserChats(user.id, id);
     if (!message) throw new NotFoundError('Message not found');
     return message;
   }
 
   async chatWithMessages(user: AuthUser, chatId: number, query: ChatMessagesQuery): Promise<ChatWithMessages> {
     const chat = await this.chats.findOwn(user, chatId);
-    const page = await pageMessages(this.dataSource, chat.id, query.limit, query.before);
+    const page = await pageMessages(this.store, chat.id, query.limit, query.before);
     return { ...presentChat(chat), messages: page.items, messages_next_before: page.next_before };
   }
 
@@ -153,29 +146,13 @@ export class MessagesService {
     return chat;
   }
 
-  private resolve(model: string, withImages: boolean): ResolvedModel {
-    try {
-      return this.registry.resolve(model, withImages);
-    } catch (error) {
-      if (error instanceof LlmNotConfiguredError) throw new ServiceUnavailableError(error.message);
-      throw error;
-    }
-  }
-
   /**
    * The latest messages before `beforeId`, oldest first. Bounded: the prompt
    * keeps only what fits the context window anyway, and loading (and counting
    * tokens of) a long chat's whole history made every send slower than the last.
    */
-  private async recentHistory(chatId: number, beforeId?: number): Promise<Message[]> {
-    const newestFirst = await this.dataSource.getRepository(Message).find({
-      // Only what the prompt reads: every column of 400 rows per send doubled the peak memory of a long chat (measured).
-      select: { id: true, role: true, content: true, status: true },
-      where: { chat_id: chatId, ...(beforeId ? { id: LessThan(beforeId) } : {}) },
-      order: { id: 'DESC' },
-      take: HISTORY_LIMIT,
-    });
-    return newestFirst.reverse();
+  private recentHistory(chatId: number, beforeId?: number): Promise<Message[]> {
+    return this.store.findPromptHistory(chatId, HISTORY_LIMIT, beforeId);
   }
 
   /**
@@ -247,25 +224,20 @@ export class MessagesService {
 
   /** With `stream: false` a failed or interrupted answer is the request's failure (both messages stay stored). */
   private throwIfFailed({ message, failure }: GenerationOutcome): void {
-    if (message.status !== 'failed' && message.status !== 'interrupted') return;
-    if (failure instanceof LlmRateLimitedError) throw new TooManyRequestsError(failure.retryAfterSeconds, message.error ?? undefined);
-    throw new AppException(503, message.error ?? 'The answer failed');
+    // The provider's own failure (busy: 429 with its Retry-After) when this run failed on it; else the answer is unavailable.
+    if (message.status === 'failed' && failure instanceof LlmError) throw failure;
+    if (message.status === 'failed' || message.status === 'interrupted') throw new ServiceUnavailableError(message.error ?? 'The answer failed');
   }
 
   /** Images among the documents become data URLs for the vision model; documents must belong to the chat or its agent. */
   private async loadImages(chat: Chat, ids: number[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const documents = await this.dataSource.getRepository(Document).find({
-      where: [
-        { id: In(ids), entity_type: 'chat', entity_id: chat.id },
-        { id: In(ids), entity_type: 'agent', entity_id: chat.agent_id ?? 0 },
-      ],
-    });
+    const documents = await this.documents.findChatDocuments(ids, { id: chat.id, agentId: chat.agent_id });
     if (documents.length !== new Set(ids).size) throw new NotFoundError('Document not found');
     const images = documents.filter((document) => IMAGE_TYPES.has(document.mime_type));
     return Promise.all(
       images.map(async (document) => {
-        const bytes = await readFile(path.join(this.config.uploadDir, path.basename(document.file_path)));
+        const bytes = await this.storage.read(document.file_path);
         return `data:${document.mime_type};base64,${bytes.toString('base64')}`;
       }),
     );

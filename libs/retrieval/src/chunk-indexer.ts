@@ -1,12 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DataSource, IsNull, Not, Or } from 'typeorm';
-import { DocumentChunk } from '#database';
-import type { TextChunk } from './chunker';
+import { DocumentsRepository } from '#database';
 import { EmbeddingService } from './embedding.service';
-import { tsvectorSql, unaccent } from './text-search';
 import { VectorIndex } from './vector-index';
+import { TextChunk } from '#text';
 
 const EMBED_BATCH = 64;
 // Rows per INSERT: each statement is its own short transaction. Embedded, PGlite
@@ -20,7 +17,7 @@ export class ChunkIndexer {
   private readonly logger = new Logger('ChunkIndexer');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly documents: DocumentsRepository,
     private readonly embeddings: EmbeddingService,
     private readonly vectors: VectorIndex,
   ) {}
@@ -32,15 +29,7 @@ export class ChunkIndexer {
    */
   async insert(documentId: number, chunks: TextChunk[]): Promise<void> {
     for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-      const batch = chunks.slice(start, start + INSERT_BATCH);
-      const rows = batch.map((_, i) => {
-        const p = i * 6;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, ${tsvectorSql(`$${p + 6}`)})`;
-      });
-      await this.dataSource.query(
-        `INSERT INTO document_chunks (document_id, page, position, text, token_count, tsv) VALUES ${rows.join(', ')}`,
-        batch.flatMap((chunk) => [documentId, chunk.page, chunk.position, chunk.text, chunk.tokens, unaccent(chunk.text)]),
-      );
+      await this.documents.insertChunks(documentId, chunks.slice(start, start + INSERT_BATCH));
       await nextTurn();
     }
   }
@@ -53,20 +42,14 @@ export class ChunkIndexer {
   async embedMissing(documentId?: number, signal?: AbortSignal): Promise<number> {
     const model = this.embeddings.model;
     if (!model) return 0;
-    const repository = this.dataSource.getRepository(DocumentChunk);
     let done = 0;
     for (;;) {
-      const batch = await repository.find({
-        select: { id: true, text: true },
-        where: { embedding_model: Or(IsNull(), Not(model)), ...(documentId ? { document_id: documentId } : {}) },
-        order: { id: 'ASC' },
-        take: EMBED_BATCH,
-      });
+      const batch = await this.documents.chunksToEmbed(model, EMBED_BATCH, documentId);
       if (batch.length === 0) return done;
       const vectors = await this.embeddings.embed(batch.map((chunk) => chunk.text), signal);
       // One row per statement, each followed by a turn for requests: the embedded database runs on this thread.
       for (const [i, chunk] of batch.entries()) {
-        await repository.update(chunk.id, { embedding: vectors[i], embedding_model: model, embedding_dim: vectors[i].length });
+        await this.documents.setChunkEmbedding(chunk.id, model, vectors[i]);
         await this.vectors.store([{ chunkId: chunk.id, model, vector: vectors[i] }]);
         await nextTurn();
       }

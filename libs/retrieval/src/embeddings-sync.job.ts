@@ -11,7 +11,6 @@ export const EMBEDDINGS_SYNC_JOB = 'embeddings.sync';
  */
 @Injectable()
 export class EmbeddingsSyncJob {
-
   constructor(private readonly chunks: ChunkIndexer) {}
 
   @OnJob({ name: EMBEDDINGS_SYNC_JOB, everySeconds: 3600 })

@@ -1,12 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { LlmModule } from '#llm';
 import { ChunkIndexer } from './chunk-indexer';
 import { EmbeddingService } from './embedding.service';
+import { EmbeddingsSyncJob } from './embeddings-sync.job';
 import { Retriever } from './retriever';
 import { VectorIndex } from './vector-index';
-import { EmbeddingsSyncJob } from './embeddings-sync.job';
 
-@Global()
+/** Chunk indexing, embeddings and hybrid search; queries go through the repositories of the global DatabaseModule. */
 @Module({
+  imports: [LlmModule],
   providers: [EmbeddingService, VectorIndex, ChunkIndexer, Retriever, EmbeddingsSyncJob],
   exports: [EmbeddingService, VectorIndex, ChunkIndexer, Retriever],
 })

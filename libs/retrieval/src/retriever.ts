@@ -1,17 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DocumentsRepository, MemoriesRepository } from '#database';
+import type { DocumentScope, SearchableRows } from '#database';
 import { EmbeddingService } from './embedding.service';
-import { lexicalSearch, SearchScope } from './lexical-search';
 import { VectorIndex } from './vector-index';
-import { nearestByCosine, StoredVector } from './vector-scoring';
-
-/** Whose documents may be searched: the chat's and its agent's, nothing else. */
-export interface DocumentScope {
-  chatId?: number;
-  /** Only an agent the searching user may use now (`agentUsableBy`): a private agent's documents are its owner's. */
-  agentId?: number | null;
-}
+import { nearestByCosine } from './vector-scoring';
 
 export interface RetrievedChunk {
   chunk_id: number;
@@ -45,8 +37,11 @@ interface Ranked {
   score: number;
 }
 
+/** Candidates of vector search, most similar first. */
+type Similar = { id: number; similarity: number }[];
+
 /** Fuses two rankings; keeps what matched lexically or is similar enough. */
-function fuse(lexical: number[], vector: { id: number; similarity: number }[]): Ranked[] {
+export function fuse(lexical: number[], vector: Similar): Ranked[] {
   const byId = new Map<number, Ranked>();
   const entry = (id: number) => {
     let ranked = byId.get(id);
@@ -73,37 +68,24 @@ function fuse(lexical: number[], vector: { id: number; similarity: number }[]): 
 
 /**
  * Hybrid search: Postgres full-text (French and English, unaccented) and, with
- * an embedding provider, exact cosine over the vectors of the current model,
- * fused by reciprocal rank.
+ * an embedding provider, nearest vectors of the current model, fused by
+ * reciprocal rank. The repositories run the queries; ranking is decided here.
  */
 @Injectable()
 export class Retriever {
   private readonly logger = new Logger('Retriever');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly documents: DocumentsRepository,
+    private readonly memories: MemoriesRepository,
     private readonly embeddings: EmbeddingService,
     private readonly vectors: VectorIndex,
   ) {}
 
   async searchDocuments(scope: DocumentScope, query: string, limit: number): Promise<RetrievedChunk[]> {
-    const where = `d.status = 'ready' AND ((d.entity_type = 'chat' AND d.entity_id = $1) OR (d.entity_type = 'agent' AND d.entity_id = $2))`;
-    const params = [scope.chatId ?? 0, scope.agentId ?? 0];
-    const from = 'document_chunks c JOIN documents d ON d.id = c.document_id';
-    // Most chats have no documents: then no query embedding is paid for.
-    const [{ present }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM documents d WHERE ${where}) AS present`, params);
-    if (!present) return [];
-    const [lexical, vector] = await Promise.all([
-      this.lexical({ from, where, params, alias: 'c' }, query),
-      this.vector(from, where, params, query, 'c', true),
-    ]);
-    const ranked = fuse(lexical, vector).slice(0, limit);
+    const ranked = (await this.rank(this.documents.searchableChunks(scope), query, scope)).slice(0, limit);
     if (ranked.length === 0) return [];
-    const rows: { id: number; document_id: number; filename: string; page: number; text: string }[] = await this.dataSource.query(
-      `SELECT c.id, c.document_id, d.filename, c.page, c.text FROM ${from} WHERE c.id = ANY($1)`,
-      [ranked.map((r) => r.id)],
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
+    const byId = new Map((await this.documents.chunkSources(ranked.map((r) => r.id))).map((row) => [row.id, row]));
     return ranked.flatMap((r) => {
       const row = byId.get(r.id);
       if (!row) return [];
@@ -123,37 +105,25 @@ export class Retriever {
 
   /** One user's memories with one agent, never anyone else's. */
   async searchMemories(userId: number, agentId: number, query: string, limit: number): Promise<RetrievedMemory[]> {
-    const where = 'm.user_id = $1 AND m.agent_id = $2';
-    const params = [userId, agentId];
-    const [{ present }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM memories m WHERE ${where}) AS present`, params);
-    if (!present) return [];
-    const [lexical, vector] = await Promise.all([
-      this.lexical({ from: 'memories m', where, params, alias: 'm' }, query),
-      this.vector('memories m', where, params, query, 'm'),
-    ]);
-    const ranked = fuse(lexical, vector).slice(0, limit);
+    const ranked = (await this.rank(this.memories.searchable(userId, agentId), query)).slice(0, limit);
     if (ranked.length === 0) return [];
-    const rows: { id: number; content: string }[] = await this.dataSource.query(
-      'SELECT id, content FROM memories WHERE id = ANY($1)',
-      [ranked.map((r) => r.id)],
-    );
-    const byId = new Map(rows.map((row) => [row.id, row.content]));
-    return ranked.filter((r) => byId.has(r.id)).map((r) => ({ id: r.id, content: byId.get(r.id)!, score: r.score }));
+    const contents = await this.memories.contentsByIds(ranked.map((r) => r.id));
+    return ranked.filter((r) => contents.has(r.id)).map((r) => ({ id: r.id, content: contents.get(r.id)!, score: r.score }));
   }
 
-  private async lexical(scope: SearchScope, query: string): Promise<number[]> {
-    const search = lexicalSearch(scope, query, CANDIDATES);
-    if (!search) return [];
-    const rows: { id: number }[] = await this.dataSource.query(search.sql, search.params);
-    return rows.map((row) => row.id);
+  /** Lexical and vector candidates of a scope's rows (document chunks: `chunks`), fused; none when the scope is empty. */
+  private async rank(rows: SearchableRows, query: string, chunks?: DocumentScope): Promise<Ranked[]> {
+    if (!(await rows.any())) return [];
+    const [lexical, vector] = await Promise.all([rows.rankLexically(query, CANDIDATES), this.nearestVectors(rows, query, chunks)]);
+    return fuse(lexical, vector);
   }
 
   /**
    * Nearest vectors of the current model: through pgvector's index for
-   * document chunks where the extension exists, else exact cosine over the
-   * scope's vectors (a scope is one chat's and one agent's documents).
+   * document chunks where the database has it, else exact cosine over the
+   * scope's vectors. None without a provider, or when embedding the query fails.
    */
-  private async vector(from: string, where: string, params: unknown[], query: string, alias = 'c', chunks = false) {
+  private async nearestVectors(rows: SearchableRows, query: string, chunks?: DocumentScope): Promise<Similar> {
     const model = this.embeddings.model;
     if (!model || !query.trim()) return [];
     let queryVector: number[];
@@ -163,14 +133,7 @@ export class Retriever {
       this.logger.warn(`Query embedding failed, lexical search only: ${error instanceof Error ? error.message : error}`);
       return [];
     }
-    if (chunks && this.vectors.backend === 'pgvector') {
-      return this.vectors.nearest(queryVector, model, { where, params }, CANDIDATES);
-    }
-    const rows: StoredVector[] = await this.dataSource.query(
-      `SELECT ${alias}.id, ${alias}.embedding_f32 AS vector FROM ${from}
-       WHERE ${where} AND ${alias}.embedding_model = $${params.length + 1} AND ${alias}.embedding_dim = $${params.length + 2}`,
-      [...params, model, queryVector.length],
-    );
-    return nearestByCosine(queryVector, rows, CANDIDATES);
+    if (chunks && this.vectors.backend === 'pgvector') return this.vectors.nearest(chunks, queryVector, model, CANDIDATES);
+    return nearestByCosine(queryVector, await rows.vectors(model, queryVector.length), CANDIDATES);
   }
 }

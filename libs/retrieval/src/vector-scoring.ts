@@ -1,8 +1,4 @@
-/** A stored vector: `embedding_f32`, float32 in network byte order (see the EmbeddingBytes migration). */
-export interface StoredVector {
-  id: number;
-  vector: Uint8Array | null;
-}
+import type { StoredVector } from '#database';
 
 /**
  * The `limit` stored vectors most similar (cosine) to the query, best first.

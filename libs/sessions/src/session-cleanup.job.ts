@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Session } from '#database';
+import { SessionsRepository } from '#database';
 import { OnJob } from '#jobs';
 
 export const SESSION_CLEANUP_JOB = 'sessions.cleanup';
@@ -14,17 +12,11 @@ const REVOKED_RETENTION_DAYS = 7;
 export class SessionCleanupJob {
   private readonly logger = new Logger('SessionCleanupJob');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sessions: SessionsRepository) {}
 
   @OnJob({ name: SESSION_CLEANUP_JOB, everySeconds: (config) => config.jobs.sessionCleanupIntervalSeconds })
   async handle(): Promise<void> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Session)
-      .where('expires_at < now()')
-      .orWhere(`revoked_at < now() - interval '${REVOKED_RETENTION_DAYS} days'`)
-      .execute();
-    if (result.affected) this.logger.log(`Deleted ${result.affected} expired or revoked sessions`);
+    const deleted = await this.sessions.deleteFinished(REVOKED_RETENTION_DAYS);
+    if (deleted) this.logger.log(`Deleted ${deleted} expired or revoked sessions`);
   }
 }

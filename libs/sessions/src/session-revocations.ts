@@ -1,21 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { RealtimePublisher } from '#realtime';
 
-type Listener = (sessionIds: string[]) => void;
-
-/**
- * Tells whoever holds live connections (the socket gateway) that sessions were
- * revoked, so their sockets close at once rather than at the next check.
- */
+/** Closes the sockets of revoked sessions at once, on every instance, rather than at the next check. */
 @Injectable()
 export class SessionRevocations {
-  private readonly listeners: Listener[] = [];
-
-  listen(listener: Listener): void {
-    this.listeners.push(listener);
-  }
+  constructor(private readonly realtime: RealtimePublisher) {}
 
   revoked(sessionIds: string[]): void {
-    if (sessionIds.length === 0) return;
-    for (const listener of this.listeners) listener(sessionIds);
+    for (const id of sessionIds) this.realtime.toSession(id).disconnect();
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Session, User } from '#database';
+import { RealtimeModule } from '#realtime';
 import { sessionCacheProvider } from './session-cache';
 import { SessionCleanupJob } from './session-cleanup.job';
 import { SessionRevocations } from './session-revocations';
@@ -9,9 +8,9 @@ import { SessionsService } from './sessions.service';
 
 /** Revocable sign-in sessions: listing and revoking them, the cache that authenticates requests, their cleanup. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, User])],
+  imports: [RealtimeModule],
   controllers: [SessionsController],
   providers: [SessionsService, sessionCacheProvider, SessionRevocations, SessionCleanupJob],
-  exports: [SessionsService, SessionRevocations],
+  exports: [SessionsService],
 })
 export class SessionsModule {}

@@ -1,37 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { NotFoundError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
+import { SessionsRepository } from '#database';
+import type { Session } from '#database';
+import type { AuthUser } from '#auth';
 import { SESSION_CACHE } from './session-cache';
 import type { CachedSession, SessionCache } from './session-cache';
 import { SessionRevocations } from './session-revocations';
-import { Session, User } from '#database';
-import type { AuthUser } from '#auth';
 
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly sessions: SessionsRepository,
     @Inject(SESSION_CACHE) private readonly cache: SessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly revocations: SessionRevocations,
   ) {}
 
   async create(userId: number, userAgent: string | undefined, ip: string | undefined): Promise<Session> {
-    return this.sessions.save(
-      this.sessions.create({
-        id: randomUUID(),
-        user_id: userId,
-        user_agent: userAgent?.slice(0, 512) ?? null,
-        ip: ip?.slice(0, 64) ?? null,
-        expires_at: new Date(Date.now() + this.config.auth.jwtExpiresInSeconds * 1000),
-        revoked_at: null,
-      }),
-    );
+    return this.sessions.insert({
+      id: randomUUID(),
+      user_id: userId,
+      user_agent: userAgent?.slice(0, 512) ?? null,
+      ip: ip?.slice(0, 64) ?? null,
+      expires_at: new Date(Date.now() + this.config.auth.jwtExpiresInSeconds * 1000),
+    });
   }
 
   /**
@@ -54,37 +49,20 @@ export class SessionsService {
 
   /** The user's live sessions, most recently used first. */
   list(userId: number): Promise<Session[]> {
-    return this.sessions.find({
-      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(new Date()) },
-      order: { last_seen_at: 'DESC' },
-    });
+    return this.sessions.listLive(userId);
   }
 
   /** Revokes one of the user's sessions; another user's session is not found. */
   async revokeOwn(userId: number, sessionId: string): Promise<void> {
-    const result = await this.sessions.update(
-      { id: sessionId, user_id: userId, revoked_at: IsNull() },
-      { revoked_at: new Date() },
-    );
-    if (!result.affected) throw new NotFoundError('Session not found');
+    if (!(await this.sessions.revokeOwn(userId, sessionId))) throw new NotFoundError('Session not found');
     await this.ended([sessionId]);
   }
 
   /** Revokes every live session of the user, except `keep` when given. */
   async revokeAll(userId: number, keep?: string): Promise<number> {
-    const live = await this.sessions.find({
-      select: { id: true },
-      where: { user_id: userId, revoked_at: IsNull(), ...(keep ? { id: Not(keep) } : {}) },
-    });
-    if (live.length === 0) return 0;
-    const ids = live.map((session) => session.id);
-    await this.sessions
-      .createQueryBuilder()
-      .update()
-      .set({ revoked_at: () => 'now()' })
-      .whereInIds(ids)
-      .andWhere('revoked_at IS NULL')
-      .execute();
+    const ids = await this.sessions.unrevokedIds(userId, keep);
+    if (ids.length === 0) return 0;
+    await this.sessions.revoke(ids);
     await this.ended(ids);
     return ids.length;
   }
@@ -95,18 +73,17 @@ export class SessionsService {
   }
 
   /** Ids of the user's unrevoked sessions, e.g. to forget them once the user is deleted. */
-  async liveIds(userId: number): Promise<string[]> {
-    const live = await this.sessions.find({ select: { id: true }, where: { user_id: userId, revoked_at: IsNull() } });
-    return live.map((session) => session.id);
+  liveIds(userId: number): Promise<string[]> {
+    return this.sessions.unrevokedIds(userId);
   }
 
   private async loadLive(sessionId: string): Promise<CachedSession | null> {
-    const session = await this.sessions.findOne({ where: { id: sessionId }, relations: { user: true } });
+    const session = await this.sessions.findWithUser(sessionId);
     if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now()) return null;
     const user = session.user;
     if (!user || !user.is_active) return null;
     // Refreshed at most once per cache lifetime, which is precise enough for "last seen".
-    await this.sessions.update(session.id, { last_seen_at: new Date() });
+    await this.sessions.touch(session.id);
     return {
       user: { id: user.id, email: user.email, trigramme: user.trigramme, is_admin: user.is_admin },
       expires_at: session.expires_at.getTime(),

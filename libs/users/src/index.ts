@@ -1,5 +1,6 @@
+export * from './new-user.dto';
 export * from './password';
-export * from './user-fields';
 export * from './user.presenter';
 export * from './users.service';
 export * from './users.module';
+export * from './admin/admin.service';

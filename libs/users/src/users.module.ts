@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { User } from '#database';
 import { SessionsModule } from '#sessions';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
+import { ProfileController } from './profile/profile.controller';
+import { ProfileService } from './profile/profile.service';
 import { UsersService } from './users.service';
 
 /** People: accounts, profile and password, and their administration. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), SessionsModule],
-  controllers: [AdminController],
-  providers: [UsersService, AdminService, AdminBootstrap],
+  imports: [SessionsModule],
+  controllers: [ProfileController, AdminController],
+  providers: [UsersService, ProfileService, AdminService],
   exports: [UsersService],
 })
 export class UsersModule {}
+
+/**
+ * Creates the configured admin (ADMIN_*) when the API boots. Apart from
+ * UsersModule so that operator commands, which boot UsersModule, write only
+ * what they were asked to.
+ */
+@Module({
+  imports: [UsersModule],
+  providers: [AdminBootstrap],
+})
+export class AdminBootstrapModule {}

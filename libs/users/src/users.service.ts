@@ -1,28 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { ConflictError, NotFoundError } from '#common';
+import { AppValidationPipe, ConflictError, NotFoundError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { User } from '#database';
+import { UserFieldTakenError, UsersRepository } from '#database';
+import type { UniqueUserField, User, UserChanges } from '#database';
+import { SessionsService } from '#sessions';
+import { NewUserDto } from './new-user.dto';
 import { hashPassword } from './password';
 
-// Serialises the few writes whose rule spans all users (first admin, last admin).
-const USERS_LOCK_ID = 861_861_002;
-
-const UNIQUE_DETAILS: Record<string, string> = {
-  UQ_users_email: 'A user with this email already exists',
-  UQ_users_trigramme: 'A user with this trigramme already exists',
+const TAKEN: Record<UniqueUserField, string> = {
+  email: 'A user with this email already exists',
+  trigramme: 'A user with this trigramme already exists',
 };
 
-/** Turns a unique-index violation into a 409 naming the field. */
-function conflictFrom(error: unknown): never {
-  const constraint = (error as { constraint?: string; detail?: string }).constraint ?? '';
-  const message = error instanceof Error ? error.message : '';
-  for (const [name, detail] of Object.entries(UNIQUE_DETAILS)) {
-    if (constraint === name || message.includes(name)) throw new ConflictError(detail);
+/** Runs a write; a taken email or trigramme becomes a 409 naming it. */
+async function conflictIfTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UserFieldTakenError) throw new ConflictError(TAKEN[error.field]);
+    throw error;
   }
-  throw error;
 }
 
 export interface NewUser {
@@ -32,36 +30,52 @@ export interface NewUser {
   is_admin?: boolean;
 }
 
+export interface ProvisionedAdmin {
+  user: User;
+  /** False when an existing user (same email) was made an active admin. */
+  created: boolean;
+}
+
+/** Accounts: creating, finding and changing users, for sign-up, sign-in, profile and operators. */
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Creates a user; the very first user becomes admin. */
   async create(input: NewUser): Promise<User> {
     const hashed_password = await hashPassword(input.password, this.config.auth.bcryptRounds);
-    try {
-      return await this.withUsersLock(async (manager) => {
-        const first = (await manager.count(User)) === 0;
-        return manager.save(
-          manager.create(User, {
-            email: input.email,
-            trigramme: input.trigramme,
-            hashed_password,
-            is_admin: first || !!input.is_admin,
-          }),
-        );
-      });
-    } catch (error) {
-      if (error instanceof QueryFailedError) conflictFrom(error);
-      throw error;
-    }
+    const { email, trigramme } = input;
+    return conflictIfTaken(() =>
+      // Under the lock, so two first sign-ups cannot both see an empty table.
+      this.users.withUsersLock(async (locked) => {
+        const first = (await locked.count()) === 0;
+        return locked.insert({ email, trigramme, hashed_password, is_admin: first || !!input.is_admin });
+      }),
+    );
+  }
+
+  /**
+   * For operators (the create-admin command): validates `input` with the
+   * registration rules (a ValidationError otherwise), then creates that admin,
+   * or makes the existing user with that email an active admin.
+   */
+  async provisionAdmin(input: unknown): Promise<ProvisionedAdmin> {
+    const metadata = { type: 'body', metatype: NewUserDto } as const;
+    const valid = (await new AppValidationPipe().transform(input, metadata)) as NewUserDto;
+    const existing = await this.users.findByEmail(valid.email);
+    if (!existing) return { user: await this.create({ ...valid, is_admin: true }), created: true };
+    await this.users.update(existing.id, { is_admin: true, is_active: true });
+    // Cached sessions carry the old role.
+    await this.sessions.forgetUser(existing.id);
+    return { user: await this.get(existing.id), created: false };
   }
 
   async get(id: number): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.users.findById(id);
     if (!user) throw new NotFoundError('User not found');
     return user;
   }
@@ -69,26 +83,15 @@ export class UsersService {
   /** By email or trigramme, as typed at login. */
   findByLogin(identifier: string): Promise<User | null> {
     const value = identifier.trim();
-    const where = value.includes('@') ? { email: value.toLowerCase() } : { trigramme: value.toUpperCase() };
-    return this.dataSource.getRepository(User).findOneBy(where);
+    return value.includes('@') ? this.users.findByEmail(value.toLowerCase()) : this.users.findByTrigramme(value.toUpperCase());
   }
 
-  async update(id: number, changes: Partial<Pick<User, 'email' | 'trigramme' | 'hashed_password'>>): Promise<User> {
-    const users = this.dataSource.getRepository(User);
-    try {
-      await users.update(id, changes);
-    } catch (error) {
-      if (error instanceof QueryFailedError) conflictFrom(error);
-      throw error;
-    }
+  async update(id: number, changes: Pick<UserChanges, 'email' | 'trigramme'>): Promise<User> {
+    await conflictIfTaken(() => this.users.update(id, changes));
     return this.get(id);
   }
 
-  /** Runs `work` in a transaction holding the users lock. */
-  withUsersLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [USERS_LOCK_ID]);
-      return work(manager);
-    });
+  async setPassword(id: number, password: string): Promise<void> {
+    await this.users.update(id, { hashed_password: await hashPassword(password, this.config.auth.bcryptRounds) });
   }
 }

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import type { GenerationEvent, GenerationEvents, Unsubscribe } from '#messages';
+import type { GenerationEvent, GenerationEvents } from '#messages';
+import type { Unsubscribe } from '#realtime';
 
 /**
  * One subscription to a chat's answer feed per chat room that has members on
  * this instance, opened with the room and closed with it. Each instance thus
- * relays answers to its own sockets only: a token crosses Redis once (the
- * feed), not once more per broadcast through the socket adapter.
+ * relays answers to its own sockets only: a token crosses Redis once per
+ * instance following the chat, not to every instance.
  */
 export class ChatFeeds {
   private readonly logger = new Logger('ChatFeeds');
@@ -32,7 +33,9 @@ export class ChatFeeds {
   stop(chatId: number): void {
     const subscription = this.open.get(chatId);
     this.open.delete(chatId);
-    void subscription?.then((unsubscribe) => unsubscribe?.());
+    subscription
+      ?.then((unsubscribe) => unsubscribe?.())
+      .catch((error: unknown) => this.logger.warn({ err: error, chat_id: chatId }, 'Could not stop following a chat'));
   }
 
   /** Resolves once the chat's feed is live, so a join acknowledged means no token is missed. */

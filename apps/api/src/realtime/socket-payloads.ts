@@ -1,11 +1,12 @@
-import { asAppException, INT4_MAX, valueShapeProblem } from '#common';
-import type { BodyShapeLimits, ErrorDetail } from '#common';
-import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey } from '#messages';
+import { AppValidationPipe, BadRequestError, INT4_MAX, toSocketErrorAck, valueShapeProblem } from '#common';
+import type { BodyShapeLimits } from '#common';
+import { IDEMPOTENCY_KEY_RULE, isIdempotencyKey, SendMessageDto } from '#messages';
+import type { Ack } from '#realtime';
 
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; detail: ErrorDetail };
+const validation = new AppValidationPipe();
 
 /** Socket payloads come from anywhere: a bad one gets an error ack, never a crash. */
-export class PayloadError extends Error {}
+export class PayloadError extends BadRequestError {}
 
 function field(payload: unknown, name: string): unknown {
   return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[name] : undefined;
@@ -52,15 +53,18 @@ export function takeIdempotencyKey(payload: unknown, name: string): { key?: stri
   return { key: value, rest };
 }
 
+/** A `send_message` payload: the message as `POST /api/messages` validates it, and its idempotency key. */
+export async function sendMessageOf(payload: unknown): Promise<{ body: SendMessageDto; key?: string }> {
+  const { key, rest } = takeIdempotencyKey(payload, 'idempotency_key');
+  const body = (await validation.transform(rest, { type: 'body', metatype: SendMessageDto })) as SendMessageDto;
+  return { body, key };
+}
+
 /** Runs a handler and turns any failure into `{ok: false, detail}` for the client's ack. */
 export async function acknowledge<T extends object>(work: () => Promise<T>, onUnexpected: (error: unknown) => void): Promise<Ack<T>> {
   try {
     return { ok: true, ...(await work()) };
   } catch (error) {
-    if (error instanceof PayloadError) return { ok: false, detail: error.message };
-    const known = asAppException(error);
-    if (known) return { ok: false, detail: known.detail };
-    onUnexpected(error);
-    return { ok: false, detail: 'Internal server error' };
+    return toSocketErrorAck(error, onUnexpected);
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { agentUsableBy, Chat, Memory, Message } from '#database';
+import { agentUsableBy, ChatsRepository, MemoriesRepository, MessagesRepository, unaccent } from '#database';
 import { LlmRegistry } from '#llm';
-import { EmbeddingService, tsvectorSql, unaccent } from '#retrieval';
+import { EmbeddingService } from '#retrieval';
 import { OnJob } from '#jobs';
 
 export const MEMORY_LEARNING_JOB = 'memories.learn';
@@ -39,18 +37,19 @@ export class MemoryLearningJob {
   private readonly logger = new Logger('MemoryLearning');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly chats: ChatsRepository,
+    private readonly memories: MemoriesRepository,
     private readonly registry: LlmRegistry,
     private readonly embeddings: EmbeddingService,
   ) {}
 
   @OnJob({ name: MEMORY_LEARNING_JOB })
   async handle({ messageId }: { messageId: number }): Promise<void> {
-    const messages = this.dataSource.getRepository(Message);
-    const answer = await messages.findOneBy({ id: messageId, status: 'complete' });
-    const question = answer?.parent_id ? await messages.findOneBy({ id: answer.parent_id }) : null;
-    if (!answer || !question) return;
-    const chat = await this.dataSource.getRepository(Chat).findOne({ where: { id: answer.chat_id }, relations: { agent: true, user: true } });
+    const exchange = await this.messages.findCompleteAnswerWithQuestion(messageId);
+    if (!exchange) return;
+    const { userMessage: question, assistantMessage: answer } = exchange;
+    const chat = await this.chats.findWithAgentAndUser(answer.chat_id);
     // The flag and the agent's visibility are read now: turning either off stops learning at once.
     if (!chat?.agent?.learn_from_interaction || !chat.user || !agentUsableBy(chat.agent, chat.user)) return;
 
@@ -65,19 +64,19 @@ export class MemoryLearningJob {
         { role: 'user', content: `User: ${question.content.slice(0, 4000)}\n\nAssistant: ${answer.content.slice(0, 4000)}` },
       ],
     });
-    const existing = new Set(
-      (await this.dataSource.getRepository(Memory).find({ select: { content: true }, where: { user_id: chat.user_id, agent_id: chat.agent.id } }))
-        .map((memory) => unaccent(memory.content)),
-    );
+    const existing = new Set((await this.memories.contentsFor(chat.user_id, chat.agent.id)).map(unaccent));
     const fresh = parseMemories(result.content).filter((content) => !existing.has(unaccent(content)));
     if (fresh.length === 0) return;
-    const vectors = this.embeddings.model ? await this.embeddings.embed(fresh).catch(() => null) : null;
+    const embeddingModel = this.embeddings.model;
+    const vectors = embeddingModel ? await this.embeddings.embed(fresh).catch(() => null) : null;
     for (const [i, content] of fresh.entries()) {
-      await this.dataSource.query(
-        `INSERT INTO memories (user_id, agent_id, content, source_message_id, tsv, embedding, embedding_model, embedding_dim)
-         VALUES ($1, $2, $3, $4, ${tsvectorSql('$5')}, $6, $7, $8)`,
-        [chat.user_id, chat.agent.id, content, answer.id, unaccent(content), vectors?.[i] ?? null, vectors ? this.embeddings.model : null, vectors?.[i]?.length ?? null],
-      );
+      await this.memories.insert({
+        userId: chat.user_id,
+        agentId: chat.agent.id,
+        content,
+        sourceMessageId: answer.id,
+        embedding: embeddingModel && vectors?.[i] ? { vector: vectors[i], model: embeddingModel } : null,
+      });
     }
     this.logger.log(`Learnt ${fresh.length} memories (user ${chat.user_id}, agent ${chat.agent.id})`);
   }

@@ -1,18 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { EmailField, NewPasswordField, TrigrammeField } from '#users';
-import { UserResponse } from '#users';
+import { NewUserDto, UserResponse } from '#users';
 
-export class RegisterDto {
-  @EmailField()
-  email!: string;
-
-  @TrigrammeField()
-  trigramme!: string;
-
-  @NewPasswordField()
-  password!: string;
-}
+/** Sign-up: the fields and rules of any new account (Users' NewUserDto), named for the API document. */
+export class RegisterDto extends NewUserDto {}
 
 /**
  * JSON `{email|trigramme, password}`, or the OAuth2 password form
@@ -56,24 +47,4 @@ export class TokenResponse {
   @ApiProperty({ example: 'bearer' }) token_type!: 'bearer';
   @ApiProperty({ description: 'Seconds until the token expires.' }) expires_in!: number;
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
-}
-
-export class UpdateMeDto {
-  @EmailField()
-  @IsOptional()
-  email?: string;
-
-  @TrigrammeField()
-  @IsOptional()
-  trigramme?: string;
-}
-
-export class ChangePasswordDto {
-  @ApiProperty()
-  @IsString()
-  @MaxLength(128)
-  current_password!: string;
-
-  @NewPasswordField()
-  new_password!: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IsInt4, Optional } from '#common';
+import { Transform } from 'class-transformer';
+import { IsString, Length, MaxLength } from 'class-validator';
+import { IsInt4, KeysetPageQuery, Optional } from '#common';
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -26,21 +26,10 @@ export class UpdateChatDto {
   title!: string;
 }
 
-export class ListChatsQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
-  @ApiPropertyOptional({ description: 'Cursor: the `next_before` of the previous page (a chat id).' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt4()
-  before?: number;
-
+export class ListChatsQuery extends KeysetPageQuery(
+  { default: 20, maximum: 100 },
+  'Cursor: the `next_before` of the previous page (a chat id).',
+) {
   @ApiPropertyOptional({ description: 'Part of the title.' })
   @Optional()
   @IsString()

@@ -1,5 +1,5 @@
 import { ArgumentsHost, BadRequestException, Logger } from '@nestjs/common';
-import { ConflictError, TooManyRequestsError } from './app.exception';
+import { ConflictError, TooManyRequestsError } from './domain-error';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 function run(exception: unknown) {

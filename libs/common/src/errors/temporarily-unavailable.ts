@@ -1,10 +1,10 @@
 import { isRedisUnavailable } from '#redis';
-import { AppException } from './app.exception';
+import { DomainError, ServiceUnavailableError } from './domain-error';
 
 /** A shared service (Redis, the database pool) cannot answer: the request is refused whole, never half done without its checks. */
-export class TemporarilyUnavailableError extends AppException {
+export class TemporarilyUnavailableError extends ServiceUnavailableError {
   constructor() {
-    super(503, 'Service temporarily unavailable, try again in a few seconds', { 'Retry-After': '5' });
+    super('Service temporarily unavailable, try again in a few seconds', 5);
   }
 }
 
@@ -13,8 +13,8 @@ function isDatabasePoolExhausted(error: unknown): boolean {
   return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 }
 
-/** The client-facing error for a failure: domain errors as they are, an unreachable Redis as 503. */
-export function asAppException(error: unknown): AppException | undefined {
-  if (error instanceof AppException) return error;
+/** The domain error a failure stands for: domain errors as they are, an unreachable Redis or a drained pool as unavailable. */
+export function asDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
   return isRedisUnavailable(error) || isDatabasePoolExhausted(error) ? new TemporarilyUnavailableError() : undefined;
 }

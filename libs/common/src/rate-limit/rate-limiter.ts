@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { TooManyRequestsError } from '../errors/app.exception';
-import { asAppException } from '../errors/temporarily-unavailable';
+import { TooManyRequestsError } from '../errors/domain-error';
+import { asDomainError } from '../errors/temporarily-unavailable';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
@@ -35,7 +35,7 @@ export class RateLimiter {
     const record = await this.storage
       .increment(`${this.config.redisKeyPrefix}rate:${rule.key}`, ttlMs, rule.limit, ttlMs, 'app')
       .catch((error: unknown) => {
-        throw asAppException(error) ?? error;
+        throw asDomainError(error) ?? error;
       });
     if (record.isBlocked || record.totalHits > rule.limit) {
       const retryAfter = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;

@@ -1,5 +1,5 @@
 import type { ValidationError as ClassValidatorError } from 'class-validator';
-import type { FieldProblem } from '../errors/app.exception';
+import type { FieldProblem } from '../errors/domain-error';
 
 // Checked in this order; when one fails, range and format rules say nothing useful.
 const TYPE_MESSAGES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { NotFoundError } from '../errors/app.exception';
+import { NotFoundError } from '../errors/domain-error';
 import { INT4_MAX } from './int4';
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { knownErrorReply } from '../errors/error-mapping';
 import { jsonShapeVerifier } from './json-shape.verifier';
 
 const verify = jsonShapeVerifier({ maxDepth: 2, maxValues: 10 });
@@ -6,7 +7,7 @@ const refusal = (text: string, encoding = 'utf-8') => {
   try {
     verify({} as IncomingMessage, {}, Buffer.from(text, encoding === 'utf-8' ? 'utf8' : 'utf16le'), encoding);
   } catch (error) {
-    return { status: (error as { status: number }).status, message: (error as Error).message };
+    return { status: knownErrorReply(error)?.status, message: (error as Error).message };
   }
   return undefined;
 };

@@ -1,14 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/domain-error';
 import { BodyShapeLimits, jsonShapeProblem } from './body-shape';
-
-class BodyRefused extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * express.json's `verify`: runs on the raw body before JSON.parse, so a body
@@ -18,8 +10,8 @@ class BodyRefused extends Error {
 export function jsonShapeVerifier(limits: BodyShapeLimits) {
   return (_request: IncomingMessage, _response: unknown, body: Buffer, encoding: string): void => {
     // The scan reads ASCII structure, which only UTF-8 (JSON's own encoding) keeps byte for byte.
-    if (encoding !== 'utf-8') throw new BodyRefused(415, 'Send JSON encoded in UTF-8');
+    if (encoding !== 'utf-8') throw new UnsupportedMediaTypeError('Send JSON encoded in UTF-8');
     const problem = jsonShapeProblem(body.toString('latin1'), limits);
-    if (problem) throw new BodyRefused(413, `Request body ${problem}`);
+    if (problem) throw new PayloadTooLargeError(`Request body ${problem}`);
   };
 }

@@ -1,7 +1,7 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { ValidationError } from '../errors/app.exception';
+import { ValidationError } from '../errors/domain-error';
 import { IsInt4 } from './int4';
 import { Optional } from './optional';
 import { AppValidationPipe } from './validation.pipe';

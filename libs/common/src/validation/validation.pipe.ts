@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
-import { ValidationError } from '../errors/app.exception';
+import { ValidationError } from '../errors/domain-error';
 import { fieldProblems, nameOf } from './field-problems';
 import { findInvalidText } from './invalid-text';
 

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Document } from './document.entity';
+import { EmbeddingColumns } from './embedding-columns';
 
 /** A retrievable piece of a document's text, with its lexical index and (optionally) its embedding. */
 @Entity('document_chunks')
@@ -33,17 +34,6 @@ export class DocumentChunk {
   @Column({ type: 'tsvector', select: false, nullable: true })
   tsv?: string;
 
-  @Column({ type: 'real', array: true, nullable: true, select: false })
-  embedding?: number[] | null;
-
-  /** The model and dimension of `embedding`: vectors of different models are never compared. */
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  embedding_model!: string | null;
-
-  @Column({ type: 'int', nullable: true })
-  embedding_dim!: number | null;
-
-  /** `embedding` as float32 bytes (network order) that search reads in place; derived by a trigger (see the EmbeddingBytes migration). */
-  @Column({ type: 'bytea', nullable: true, select: false, insert: false, update: false })
-  embedding_f32?: Buffer | null;
+  @Column(() => EmbeddingColumns, { prefix: false })
+  embedding!: EmbeddingColumns;
 }

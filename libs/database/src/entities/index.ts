@@ -10,6 +10,7 @@ import { User } from './user.entity';
 
 export { Agent, Chat, Document, DocumentChunk, DocumentPage, Memory, Message, Session, User };
 export * from './document.entity';
+export * from './embedding-columns';
 export * from './message.entity';
 export { agentUsableBy } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Agent } from './agent.entity';
+import { EmbeddingColumns } from './embedding-columns';
 import { Message } from './message.entity';
 import { User } from './user.entity';
 
@@ -39,18 +40,8 @@ export class Memory {
   @Column({ type: 'tsvector', select: false, nullable: true })
   tsv?: string;
 
-  @Column({ type: 'real', array: true, nullable: true, select: false })
-  embedding?: number[] | null;
-
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  embedding_model!: string | null;
-
-  @Column({ type: 'int', nullable: true })
-  embedding_dim!: number | null;
-
-  /** `embedding` as float32 bytes (network order), derived by a trigger (see the EmbeddingBytes migration). */
-  @Column({ type: 'bytea', nullable: true, select: false, insert: false, update: false })
-  embedding_f32?: Buffer | null;
+  @Column(() => EmbeddingColumns, { prefix: false })
+  embedding!: EmbeddingColumns;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;

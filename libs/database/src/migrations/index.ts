@@ -7,6 +7,7 @@ import { EmbeddingBytes1795620000004 } from './1795620000004-EmbeddingBytes';
 import { StreamingAnswers1795620000005 } from './1795620000005-StreamingAnswers';
 import { ChatListOrder1795620000006 } from './1795620000006-ChatListOrder';
 import { AnswerLiveness1795620000008 } from './1795620000008-AnswerLiveness';
+import { VectorIndex1795620000009 } from './1795620000009-VectorIndex';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   StreamingAnswers1795620000005,
   ChatListOrder1795620000006,
   AnswerLiveness1795620000008,
+  VectorIndex1795620000009,
 ];

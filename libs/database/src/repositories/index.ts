@@ -1,10 +1,24 @@
 import { AgentsRepository } from './agents.repository';
+import { DatabaseProbe } from './database-probe';
 import { ChatsRepository } from './chats.repository';
+import { DocumentsRepository } from './documents.repository';
+import { MemoriesRepository } from './memories.repository';
 import { MessagesRepository } from './messages.repository';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
 
 export * from './agents.repository';
+export * from './database-probe';
 export * from './chats.repository';
+export * from './documents.repository';
+export * from './locked-uploads';
+export * from './search/lexical-search';
+export * from './search/scoped-search';
+export * from './search/text-search';
+export * from './memories.repository';
 export * from './messages.repository';
+export * from './sessions.repository';
+export * from './users.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, ChatsRepository, MessagesRepository];
+export const REPOSITORIES = [AgentsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository];

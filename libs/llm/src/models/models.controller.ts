@@ -6,7 +6,7 @@ import { Authenticated } from '#common';
 
 class ModelEntry {
   @ApiProperty({ example: 'mistral-small-latest' }) id!: string;
-  @ApiProperty({ enum: ['mistral', 'vllm'] }) provider!: string;
+  @ApiProperty({ example: 'mistral', description: '`mistral`, `vllm`, or the name of an LLM_ENDPOINTS endpoint.' }) provider!: string;
   @ApiProperty({ example: ['chat'], isArray: true, enum: ['chat', 'vision', 'embeddings'] }) capabilities!: string[];
   @ApiProperty({ description: "Listed by the provider's own /models." }) served!: boolean;
 }

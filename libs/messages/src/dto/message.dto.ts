@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsInt4, Optional } from '#common';
+import { ArrayMaxSize, IsArray, IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsInt4, KeysetPageQuery, Optional } from '#common';
 import { MessageResponse } from '../message.presenter';
 
 export class SendMessageDto {
@@ -33,39 +32,17 @@ export class SendMessageResponse {
   @ApiProperty({ type: MessageResponse }) assistant_message!: MessageResponse;
 }
 
-export class ListMessagesQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'Messages older than this id (`next_before` of the previous page).' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt4()
-  before?: number;
-}
+export class ListMessagesQuery extends KeysetPageQuery(
+  { default: 50, maximum: 200 },
+  'Messages older than this id (`next_before` of the previous page).',
+) {}
 
 export class MessagePage {
   @ApiProperty({ type: [MessageResponse], description: 'Oldest first.' }) items!: MessageResponse[];
   @ApiProperty({ nullable: true, type: Number }) next_before!: number | null;
 }
 
-export class ChatMessagesQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200, description: 'Messages per page.' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ description: 'Older messages than this message id (`messages_next_before`).' })
-  @Optional()
-  @Type(() => Number)
-  @IsInt4()
-  before?: number;
-}
+export class ChatMessagesQuery extends KeysetPageQuery(
+  { default: 50, maximum: 200, description: 'Messages per page.' },
+  'Older messages than this message id (`messages_next_before`).',
+) {}

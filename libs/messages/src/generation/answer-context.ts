@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import type { Agent, Citation } from '#database';
-import { countTokens } from '#llm';
 import { Retriever } from '#retrieval';
+import { countTokens } from '#text';
 
 export interface AnswerContext {
   /** An extra system message (sources, memories), or empty. */

@@ -1,13 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { Message } from '#database';
+import { Message, MessagesRepository } from '#database';
 import { ChatsService } from '#chats';
 import type { ResumePoint } from '../last-event-id';
 import { finalEvent } from './final-event';
-import { GENERATION_EVENTS } from './generation-events';
-import type { GenerationEvent, GenerationEvents } from './generation-events';
+import { GenerationEvents } from './generation-events';
+import type { GenerationEvent } from './generation-events';
 import { StreamSlots } from './stream-slots';
 import type { AuthUser } from '#auth';
 
@@ -31,9 +29,11 @@ function format(event: GenerationEvent): string {
  */
 @Injectable()
 export class AnswerStreamService {
+  private readonly logger = new Logger('AnswerStream');
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    private readonly store: MessagesRepository,
+    private readonly events: GenerationEvents,
     private readonly chats: ChatsService,
     private readonly slots: StreamSlots,
   ) {}
@@ -89,7 +89,9 @@ export class AnswerStreamService {
       if (finished) return;
       finished = true;
       clearInterval(heartbeat);
-      void unsubscribe();
+      unsubscribe().catch((error: unknown) =>
+        this.logger.warn({ err: error, chat_id: chat.id }, 'Could not unsubscribe from a chat feed'),
+      );
       response.end();
     };
     response.on('close', finish);
@@ -113,13 +115,12 @@ export class AnswerStreamService {
 
   /** The answer may have ended before we subscribed and its log expired: send what is stored. */
   private async endIfAlreadyOver(messageId: number, write: (event: GenerationEvent) => void): Promise<void> {
-    const message = await this.dataSource.getRepository(Message).findOneByOrFail({ id: messageId });
-    if (message.status !== 'streaming') write(finalEvent(message, Number.MAX_SAFE_INTEGER));
+    const message = await this.store.findById(messageId);
+    // A deleted answer's run tells its followers itself (as stopped).
+    if (message && message.status !== 'streaming') write(finalEvent(message, Number.MAX_SAFE_INTEGER));
   }
 
   private latestAnswer(chatId: number): Promise<Message | null> {
-    return this.dataSource
-      .getRepository(Message)
-      .findOne({ where: { chat_id: chatId, role: 'assistant' }, order: { id: 'DESC' } });
+    return this.store.findLatestAnswer(chatId);
   }
 }

@@ -1,22 +1,22 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
+import { NotFoundError } from '#common';
 import { Message, MessagesRepository, MessageStatus } from '#database';
 import { MEMORY_LEARNING_JOB } from '#agents';
 import { CHAT_TITLE_JOB } from '#chats';
 import { JOB_QUEUE } from '#jobs';
 import type { JobQueue } from '#jobs';
-import { countTokens, LlmError, LlmTimeoutError } from '#llm';
-import type { ChatMessage, LlmProvider, Usage } from '#llm';
+import { LlmError, LlmTimeoutError } from '#llm';
+import type { ChatMessage, LlmProvider } from '#llm';
 import { MetricsService } from '#health';
 import { AnswerWithdrawn, ServerStopping, StopRequested } from './abort-reasons';
+import { ANSWER_NOT_SAVED, answerAsHeld, AnswerState, usageOf } from './answer-state';
+import { writeAnswerEnd } from './final-write';
 import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
-import { GENERATION_EVENTS } from './generation-events';
+import { GenerationEvents } from './generation-events';
 import type { GenerationEvent } from './generation-events';
-import type { GenerationEvents } from './generation-events';
 
 export interface GenerationTask {
   chatId: number;
@@ -53,8 +53,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   private readonly running = new Map<number, { controller: AbortController; done: Promise<GenerationOutcome> }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(GENERATION_EVENTS) private readonly events: GenerationEvents,
+    private readonly events: GenerationEvents,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
@@ -94,16 +93,21 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   async waitForEnd(messageId: number, timeoutMs = 5000): Promise<Message> {
     const local = this.running.get(messageId);
     if (local) return (await local.done).message;
-    const messages = this.dataSource.getRepository(Message);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const message = await messages.findOneByOrFail({ id: messageId });
+      const message = await this.stored(messageId);
       if (message.status !== 'streaming') return message;
       await sleep(100);
     }
     const stopped = await this.store.end(messageId, { status: 'stopped' });
     if (stopped) await this.announceEnded(stopped);
-    return stopped ?? messages.findOneByOrFail({ id: messageId });
+    return stopped ?? this.stored(messageId);
+  }
+
+  private async stored(messageId: number): Promise<Message> {
+    const message = await this.store.findById(messageId);
+    if (!message) throw new NotFoundError('Message not found');
+    return message;
   }
 
   /** Tells the followers of an answer that ended outside its run (a sweep, a stop nobody ran); never throws. */
@@ -120,7 +124,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   private async run(task: GenerationTask, stop: AbortSignal): Promise<GenerationOutcome> {
-    const state = { content: '', seq: 0, usage: undefined as Usage | undefined, ttftMs: null as number | null };
+    const state: AnswerState = { content: '', seq: 0, ttftMs: null };
     const started = Date.now();
     const maxTime = AbortSignal.timeout(this.config.llm.maxGenerationSeconds * 1000);
     let status: MessageStatus = 'complete';
@@ -149,7 +153,15 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       clearInterval(flusher);
     }
     this.metrics.answerEnded(status);
-    const message = await this.finish(task, state, status, error);
+    let message: Message;
+    try {
+      message = await this.finish(task, state, status, error);
+    } catch (caught) {
+      // The row keeps the text saved last and stays `streaming` until the sweep ends it `interrupted` and tells its followers.
+      const context = { err: caught, message_id: task.assistantMessageId, status, chars: state.content.length };
+      this.logger.error(context, 'Could not save the end of an answer; the sweep will end it with its last saved text');
+      return { message: answerAsHeld(task, state.content, { status: 'interrupted', error: ANSWER_NOT_SAVED }), failure: caught };
+    }
     if (message.status === 'complete') await this.followUp(task);
     return { message, failure };
   }
@@ -169,7 +181,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   private async streamWithRetries(
     task: GenerationTask,
     signal: AbortSignal,
-    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    state: AnswerState,
     started: number,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -239,24 +251,16 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
 
   private async finish(
     task: GenerationTask,
-    state: { content: string; seq: number; usage?: Usage; ttftMs: number | null },
+    state: AnswerState,
     status: MessageStatus,
     error: string | null,
   ): Promise<Message> {
-    // Providers that do not report usage get an estimate with our tokenizer.
-    const usage = state.usage ?? {
-      prompt_tokens: task.prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
-      completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
-    };
+    const { prompt_tokens, completion_tokens } = usageOf(task.prompt, state);
+    const end = { content: state.content, status, error, prompt_tokens, completion_tokens, ttft_ms: state.ttftMs };
     // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner).
-    const message = await this.store.end(task.assistantMessageId, {
-      content: state.content,
-      status,
-      error,
-      prompt_tokens: usage.prompt_tokens,
-      completion_tokens: usage.completion_tokens,
-      ttft_ms: state.ttftMs,
-    });
+    const message = await writeAnswerEnd(this.store, task.assistantMessageId, end, (err, attempt) =>
+      this.logger.warn({ err, message_id: task.assistantMessageId, attempt }, 'Could not save the end of an answer; retrying'),
+    );
     if (!message) return this.withdrawn(task, state);
     await this.announceEnd(message, state.seq + 1);
     return message;
@@ -267,21 +271,10 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
    * (and told its followers); when it was deleted with its chat, as it stood,
    * its followers told it stopped.
    */
-  private async withdrawn(task: GenerationTask, state: { content: string; seq: number }): Promise<Message> {
-    const messages = this.dataSource.getRepository(Message);
-    const stored = await messages.findOneBy({ id: task.assistantMessageId });
+  private async withdrawn(task: GenerationTask, state: AnswerState): Promise<Message> {
+    const stored = await this.store.findById(task.assistantMessageId);
     if (stored) return stored;
-    const gone = messages.create({
-      id: task.assistantMessageId,
-      chat_id: task.chatId,
-      role: 'assistant',
-      content: state.content,
-      status: 'stopped',
-      error: null,
-      llm_model: task.model,
-      llm_provider: task.provider.name,
-      created_at: new Date(),
-    });
+    const gone = answerAsHeld(task, state.content, { status: 'stopped', error: null });
     await this.announceEnd(gone, state.seq + 1);
     return gone;
   }

@@ -1,6 +1,6 @@
 import type { ChatMessage, ContentPart } from '#llm';
-import { countTokens } from '#llm';
 import type { Message } from '#database';
+import { countTokens } from '#text';
 
 export interface PromptInput {
   systemPrompt: string;

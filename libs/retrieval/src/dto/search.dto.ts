@@ -1,21 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { Optional } from '#common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { LimitQuery } from '#common';
 
-export class SearchQuery {
+export class SearchQuery extends LimitQuery({ default: 10, maximum: 50 }) {
   @ApiProperty({ example: 'combien de jours de congés ?' })
   @IsString()
   @Length(1, 500)
   q!: string;
-
-  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 50 })
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  limit = 10;
 }
 
 export class SearchHit {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
 import { ConflictError, NotFoundError } from '#common';
-import { User } from '#database';
+import { UsersRepository } from '#database';
+import type { LockedUsers, User } from '#database';
 import { SessionsService } from '#sessions';
 import { presentUser, UserResponse } from '../user.presenter';
 import { UsersService } from '../users.service';
@@ -13,18 +12,13 @@ const LAST_ADMIN = 'The last active admin cannot be demoted, deactivated or dele
 @Injectable()
 export class AdminService {
   constructor(
-    @InjectRepository(User) private readonly usersRepository: Repository<User>,
+    private readonly usersRepository: UsersRepository,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
   ) {}
 
   async listUsers(query: ListUsersQuery): Promise<UserPage> {
-    const builder = this.usersRepository.createQueryBuilder('user').orderBy('user.id', 'ASC');
-    if (query.q) {
-      const pattern = `%${query.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.where('(user.email ILIKE :pattern OR user.trigramme ILIKE :pattern)', { pattern });
-    }
-    const [users, total] = await builder.skip(query.offset).take(query.limit).getManyAndCount();
+    const [users, total] = await this.usersRepository.search(query);
     return { items: users.map(presentUser), total, limit: query.limit, offset: query.offset };
   }
 
@@ -33,11 +27,11 @@ export class AdminService {
   }
 
   async updateUser(id: number, changes: UpdateUserDto): Promise<UserResponse> {
-    await this.users.withUsersLock(async (manager) => {
-      const user = await this.lockedUser(manager, id);
+    await this.usersRepository.withUsersLock(async (locked) => {
+      const user = await this.lockedUser(locked, id);
       const losesAdmin = changes.is_admin === false || changes.is_active === false;
-      if (losesAdmin) await this.ensureAnotherAdmin(manager, user);
-      await manager.update(User, id, changes);
+      if (losesAdmin) await this.ensureAnotherAdmin(locked, user);
+      await locked.update(id, changes);
     });
     if (changes.is_active === false) await this.sessions.revokeAll(id);
     else await this.sessions.forgetUser(id);
@@ -47,10 +41,10 @@ export class AdminService {
   async deleteUser(id: number): Promise<void> {
     const sessionIds = await this.sessions.liveIds(id);
     // Check and delete under one lock, so two admins cannot delete each other at once.
-    await this.users.withUsersLock(async (manager) => {
-      const user = await this.lockedUser(manager, id);
-      await this.ensureAnotherAdmin(manager, user);
-      await manager.delete(User, id);
+    await this.usersRepository.withUsersLock(async (locked) => {
+      const user = await this.lockedUser(locked, id);
+      await this.ensureAnotherAdmin(locked, user);
+      await locked.delete(id);
     });
     // The session rows went with the user (cascade); their cached copies go now.
     await this.sessions.ended(sessionIds);
@@ -61,15 +55,15 @@ export class AdminService {
     return { revoked: await this.sessions.revokeAll(id) };
   }
 
-  private async lockedUser(manager: EntityManager, id: number): Promise<User> {
-    const user = await manager.findOneBy(User, { id });
+  private async lockedUser(locked: LockedUsers, id: number): Promise<User> {
+    const user = await locked.findById(id);
     if (!user) throw new NotFoundError('User not found');
     return user;
   }
 
-  private async ensureAnotherAdmin(manager: EntityManager, user: User): Promise<void> {
+  private async ensureAnotherAdmin(locked: LockedUsers, user: User): Promise<void> {
     if (!user.is_admin || !user.is_active) return;
-    const admins = await manager.countBy(User, { is_admin: true, is_active: true });
+    const admins = await locked.countActiveAdmins();
     if (admins <= 1) throw new ConflictError(LAST_ADMIN);
   }
 }

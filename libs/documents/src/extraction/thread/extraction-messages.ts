@@ -1,6 +1,6 @@
-import type { ChunkOptions, TextChunk } from '#retrieval';
 import type { DocumentKind } from '../detect-type';
 import type { ExtractedPage, ExtractionLimits } from '../extract-document';
+import type { ChunkOptions, TextChunk } from '#text';
 
 /** What the extraction thread is given. */
 export interface ExtractionTask {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { chunkPages } from '#retrieval';
 import { extractDocument } from '../extract-document';
 import { ExtractionError } from '../extraction.errors';
 import type { ExtractionTask, OcrAnswer, ThreadMessage } from './extraction-messages';
+import { chunkPages } from '#text';
 
 // The heap has its own hard limit (resourceLimits); buffers live outside it, under the same amount, checked this often.
 const MEMORY_CHECK_MS = 50;

@@ -1,23 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsInt4 } from '#common';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsInt4, LimitQuery } from '#common';
 import { UserResponse } from '../../user.presenter';
 
-export class ListUsersQuery {
+export class ListUsersQuery extends LimitQuery({ default: 50, maximum: 100 }) {
   @ApiPropertyOptional({ description: 'Part of an email or trigramme.' })
   @IsOptional()
   @IsString()
   @MaxLength(254)
   q?: string;
-
-  @ApiPropertyOptional({ default: 50, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 50;
 
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { Session } from '../entities/session.entity';
+
+export type NewSessionRow = Pick<Session, 'id' | 'user_id' | 'user_agent' | 'ip' | 'expires_at'>;
+
+/** Every query on sessions. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get sessions(): Repository<Session> {
+    return this.dataSource.getRepository(Session);
+  }
+
+  insert(row: NewSessionRow): Promise<Session> {
+    return this.sessions.save(this.sessions.create({ ...row, revoked_at: null }));
+  }
+
+  /** The session with its user (absent once the user is deleted), or null. */
+  findWithUser(id: string): Promise<Session | null> {
+    return this.sessions.findOne({ where: { id }, relations: { user: true } });
+  }
+
+  async touch(id: string): Promise<void> {
+    await this.sessions.update(id, { last_seen_at: new Date() });
+  }
+
+  /** The user's unrevoked, unexpired sessions, most recently used first. */
+  listLive(userId: number): Promise<Session[]> {
+    return this.sessions.find({
+      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(new Date()) },
+      order: { last_seen_at: 'DESC' },
+    });
+  }
+
+  /** Ids of the user's unrevoked sessions (expired ones included), but `except`. */
+  async unrevokedIds(userId: number, except?: string): Promise<string[]> {
+    const rows = await this.sessions.find({
+      select: { id: true },
+      where: { user_id: userId, revoked_at: IsNull(), ...(except ? { id: Not(except) } : {}) },
+    });
+    return rows.map((session) => session.id);
+  }
+
+  /** Revokes the session if it is the user's and unrevoked; false when it was not. */
+  async revokeOwn(userId: number, id: string): Promise<boolean> {
+    const result = await this.sessions.update({ id, user_id: userId, revoked_at: IsNull() }, { revoked_at: new Date() });
+    return !!result.affected;
+  }
+
+  /** Revokes those of the sessions not yet revoked. */
+  async revoke(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ revoked_at: () => 'now()' })
+      .whereInIds(ids)
+      .andWhere('revoked_at IS NULL')
+      .execute();
+  }
+
+  /** Deletes expired sessions and those revoked more than `revokedRetentionDays` ago; how many went. */
+  async deleteFinished(revokedRetentionDays: number): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Session)
+      .where('expires_at < now()')
+      .orWhere('revoked_at < now() - make_interval(days => :days)', { days: revokedRetentionDays })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,70 @@
+import { Env, loadConfig } from '#config';
+import { configuredEndpoints, createLlmProviders } from './llm-providers';
+import { LlmRegistry } from './llm-registry';
+
+const registryFor = (env: Env) => {
+  const config = loadConfig(env, '/srv');
+  return new LlmRegistry(createLlmProviders(config), config);
+};
+
+const VLLM = {
+  VLLM_API_URL: 'http://vllm:8000/v1/chat/completions',
+  VLLM_MODEL_NAME: 'small',
+  PIXTRAL_VLLM_URL: 'http://vision:8000/v1',
+  PIXTRAL_VLLM_MODEL: 'pixtral',
+};
+const THIRD = JSON.stringify([
+  { name: 'third', base_url: 'http://third/v1', api_key: 'k3', models: ['third-chat', { id: 'third-embed', capabilities: ['embeddings'] }] },
+]);
+
+describe('LLM_PROVIDERS from the configuration', () => {
+  it('builds nothing when no provider is configured', () => {
+    expect(configuredEndpoints(loadConfig({}, '/srv'))).toEqual([]);
+    expect(registryFor({}).embeddings()).toBeNull();
+  });
+
+  it('builds the two named providers from the legacy variables, LLM_MODE first', () => {
+    const config = loadConfig({ API_KEY: 'k', ...VLLM, LLM_MODE: 'vllm', EMBEDDING_PROVIDER: 'vllm', EMBEDDING_MODEL: 'e5' }, '/srv');
+    expect(configuredEndpoints(config)).toEqual([
+      {
+        name: 'vllm',
+        baseUrl: 'http://vllm:8000/v1',
+        apiKey: 'EMPTY',
+        models: [
+          { id: 'small', capabilities: ['chat'] },
+          { id: 'pixtral', capabilities: ['chat', 'vision'], baseUrl: 'http://vision:8000/v1' },
+          { id: 'e5', capabilities: ['embeddings'] },
+        ],
+        askStreamUsage: true,
+      },
+      {
+        name: 'mistral',
+        baseUrl: 'https://api.mistral.ai/v1',
+        apiKey: 'k',
+        models: [
+          { id: 'mistral-small-latest', capabilities: ['chat'] },
+          { id: 'pixtral-large-latest', capabilities: ['chat', 'vision'] },
+        ],
+        askStreamUsage: false,
+      },
+    ]);
+  });
+
+  it('resolves chat, vision and embeddings through the registry, extra endpoints included', () => {
+    const registry = registryFor({ API_KEY: 'k', LLM_ENDPOINTS: THIRD, EMBEDDING_PROVIDER: 'third', EMBEDDING_MODEL: 'third-embed' });
+    expect(registry.providers().map((provider) => provider.name)).toEqual(['mistral', 'third']);
+    const chat = registry.resolve('third-chat');
+    expect([chat.provider.name, chat.model]).toEqual(['third', 'third-chat']);
+    expect(registry.resolve('mistral-small-latest', true).model).toBe('pixtral-large-latest');
+    expect(() => registry.resolve('third-embed')).toThrow('not served by the configured providers');
+    expect(() => registry.resolve('third-chat', true)).toThrow('No vision model');
+    const embeddings = registry.embeddings();
+    expect([embeddings?.provider.name, embeddings?.model]).toEqual(['third', 'third-embed']);
+  });
+
+  it('keeps embeddings off when EMBEDDING_PROVIDER is none or names an unconfigured provider', () => {
+    expect(registryFor({ API_KEY: 'k', EMBEDDING_PROVIDER: 'none' }).embeddings()).toBeNull();
+    expect(registryFor({ ...VLLM, EMBEDDING_PROVIDER: 'mistral' }).embeddings()).toBeNull();
+    expect(registryFor({ API_KEY: 'k' }).embeddings()?.model).toBe('mistral-embed');
+  });
+});

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '#auth';
+import { Authenticated, CurrentUser } from '#common';
+import { UserResponse } from '../user.presenter';
+import { ChangePasswordDto, UpdateMeDto } from './dto/profile.dto';
+import { ProfileService } from './profile.service';
+
+// Under /auth and tagged `auth` as they always were: the paths are the API's contract.
+@ApiTags('auth')
+@Controller('auth')
+export class ProfileController {
+  constructor(private readonly profile: ProfileService) {}
+
+  @Get('me')
+  @Authenticated()
+  @ApiOkResponse({ type: UserResponse })
+  me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
+    return this.profile.me(user.id);
+  }
+
+  @Put('me')
+  @Authenticated()
+  @ApiOkResponse({ type: UserResponse })
+  @ApiConflictResponse({ description: 'Email or trigramme already taken.' })
+  updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserResponse> {
+    return this.profile.updateMe(user.id, body);
+  }
+
+  @Put('password')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiNoContentResponse({ description: 'Changed; every other session is revoked.' })
+  @ApiForbiddenResponse({ description: 'Current password is incorrect.' })
+  changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
+    return this.profile.changePassword(user.id, user.session_id, body);
+  }
+}
