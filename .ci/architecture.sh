@@ -31,4 +31,29 @@ for lib in libs/*/; do
 done
 grep -rnE "from '(\.\./)+([a-z-]+/src|libs/)" apps libs test bench --include=*.ts && fail "a relative import crosses a lib boundary (use #name)"
 
+# Libs depend on each other without cycles (value imports; `import type` is erased).
+cycle=$(node -e '
+const fs = require("fs"), path = require("path");
+const libs = fs.readdirSync("libs");
+const deps = {};
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+for (const lib of libs) {
+  deps[lib] = new Set();
+  for (const file of walk(`libs/${lib}/src`).filter((f) => f.endsWith(".ts") && !f.endsWith(".spec.ts"))) {
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/^(?:import (?!type )[^;]*?|export \*) from .#([a-z-]+).;/gms)) if (m[1] !== lib) deps[lib].add(m[1]);
+  }
+}
+const state = {};
+const visit = (lib, trail) => {
+  if (state[lib] === "done") return null;
+  if (state[lib] === "open") return [...trail.slice(trail.indexOf(lib)), lib].join(" -> ");
+  state[lib] = "open";
+  for (const next of deps[lib] ?? []) { const found = visit(next, [...trail, lib]); if (found) return found; }
+  state[lib] = "done";
+  return null;
+};
+for (const lib of libs) { const found = visit(lib, []); if (found) { console.log(found); break; } }
+')
+[ -z "$cycle" ] || fail "libs import each other in a cycle: $cycle"
+
 exit $status

@@ -1,10 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AppValidationPipe, HttpExceptionFilter, loggerModule, RateLimitModule } from '#common';
-import { AppConfig, ConfigModule } from '#config';
-import { DatabaseModule } from '#database';
+import { AppValidationPipe, HttpExceptionFilter, infrastructureModules, RateLimitModule } from '#common';
+import type { AppConfig } from '#config';
 import { JobsModule } from '#jobs';
-import { CacheModule, RedisModule } from '#redis';
 import { LlmModule } from '#llm';
 import { AgentsModule } from '#agents';
 import { AuthModule } from '#auth';
@@ -23,11 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        loggerModule(config),
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
+        ...infrastructureModules(config),
         RateLimitModule,
         JobsModule.forRoot(config),
         MetricsModule,

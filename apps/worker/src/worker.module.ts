@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { loggerModule } from '#common';
-import { AppConfig, ConfigModule } from '#config';
-import { DatabaseModule } from '#database';
+import { infrastructureModules } from '#common';
+import type { AppConfig } from '#config';
 import { AgentsModule } from '#agents';
 import { ChatsModule } from '#chats';
 import { JobsModule } from '#jobs';
 import { DocumentsProcessingModule } from '#documents';
-import { CacheModule, RedisModule } from '#redis';
 import { RetrievalModule } from '#retrieval';
 import { SessionsModule } from '#sessions';
 
@@ -16,11 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        ConfigModule.forRoot(config),
-        loggerModule(config),
-        DatabaseModule,
-        RedisModule,
-        CacheModule,
+        ...infrastructureModules(config),
         JobsModule.forWorker(),
         // The feature modules whose @OnJob handlers the worker runs.
         RetrievalModule,

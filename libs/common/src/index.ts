@@ -18,3 +18,4 @@ export * from './validation/body-shape';
 export * from './validation/json-shape.verifier';
 export * from './auth/authenticated.decorator';
 export * from './auth/current-user.decorator';
+export * from './boot/infrastructure-modules';

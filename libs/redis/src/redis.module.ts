@@ -20,8 +20,8 @@ const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * An ioredis client whose failed commands are never unhandled rejections:
- * libraries that publish without awaiting (the Socket.IO adapter, the
- * emitter) would otherwise crash the process whenever Redis is unreachable.
+ * code that publishes without awaiting (the realtime bus, BullMQ's
+ * internals) would otherwise crash the process whenever Redis is unreachable.
  * Callers that await a command still receive its error.
  */
 class OwnedRedis extends Redis {

@@ -1,3 +1,4 @@
+import type { AppConfig } from '#config';
 import { imageSize } from 'image-size';
 import type { DocumentKind } from './detect-type';
 import { ExtractionError } from './extraction.errors';
@@ -12,14 +13,11 @@ export interface ExtractedPage {
   ocr: boolean;
 }
 
-export interface ExtractionLimits {
-  maxPages: number;
-  maxImagePixels: number;
-  docxMaxUncompressedBytes: number;
-  docxMaxEntries: number;
-  maxChars: number;
-  pdfMaxStreamBytes: number;
-}
+/** The DOCUMENT_* limits an extraction thread applies. */
+export type ExtractionLimits = Pick<
+  AppConfig['documents'],
+  'maxPages' | 'maxImagePixels' | 'docxMaxUncompressedBytes' | 'docxMaxEntries' | 'maxChars' | 'pdfMaxStreamBytes'
+>;
 
 export interface ExtractionContext {
   limits: ExtractionLimits;
