@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'uploads/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'uploads/', 'test/contract/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

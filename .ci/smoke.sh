@@ -23,6 +23,9 @@ start
 curl -fs "http://127.0.0.1:$PORT/api/health/ready" | grep -q '"database":"up"'
 curl -fsL "http://127.0.0.1:$PORT/api/docs" | grep -qi swagger
 curl -fs "http://127.0.0.1:$PORT/api/docs-json" | grep -q '"openapi"'
+# The reference web client (WEB_UI, on in development) at /.
+curl -fs "http://127.0.0.1:$PORT/" | grep -q 'src="app.js"'
+curl -fs -o /dev/null "http://127.0.0.1:$PORT/app.js"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/nowhere")
 [ "$code" = 404 ]
 stop

@@ -104,7 +104,7 @@ export async function benchHostile(url: string, processes: HostileProcesses, { m
   try {
       const ids = await Promise.all(files.map(([name, file]) => upload(client, chatId, name, file)));
     while (running()) {
-      const listed = await client.call<DocumentView[]>('GET', `/api/documents?entity_type=chat&entity_id=${chatId}`).catch(() => []);
+      const listed = await client.call<{ items: DocumentView[] }>('GET', `/api/documents?entity_type=chat&entity_id=${chatId}&limit=200`).then((page) => page.items, () => []);
       files.forEach(([name], i) => {
         const view = listed.find((d) => d.id === ids[i]);
         if (view && !FINAL.includes(documents.get(name)?.status ?? '')) documents.set(name, { status: view.status, error: view.error, seconds: FINAL.includes(view.status) ? round((Date.now() - started) / 1000) : null });

@@ -72,9 +72,9 @@ describe('Agents: CRUD, visibility and the cached catalogue', () => {
     await t.http().get('/api/agents/abc').set(owner.auth).expect(404);
     await t.http().get('/api/agents/99999999999').set(owner.auth).expect(404);
     const mine = await t.http().get('/api/agents/my').set(owner.auth).expect(200);
-    expect(mine.body.map((a: { id: number }) => a.id)).toContain(agent.id);
+    expect(mine.body.items.map((a: { id: number }) => a.id)).toContain(agent.id);
     const theirs = await t.http().get('/api/agents/my').set(other.auth).expect(200);
-    expect(theirs.body.map((a: { id: number }) => a.id)).not.toContain(agent.id);
+    expect(theirs.body.items.map((a: { id: number }) => a.id)).not.toContain(agent.id);
   });
 
   it('lets everyone see a public agent, but only its owner or an admin change or delete it', async () => {
@@ -96,7 +96,7 @@ describe('Agents: CRUD, visibility and the cached catalogue', () => {
 
   it('keeps the public catalogue cached, and refreshes it on every change', async () => {
     const names = async () =>
-      (await t.http().get('/api/agents').set(other.auth).expect(200)).body.map((a: { name: string }) => a.name);
+      (await t.http().get('/api/agents').set(other.auth).expect(200)).body.items.map((a: { name: string }) => a.name);
     const agent = (await create(owner, { name: 'Catalogue A', is_public: true }).expect(201)).body;
     expect(await names()).toContain('Catalogue A');
 
@@ -116,5 +116,40 @@ describe('Agents: CRUD, visibility and the cached catalogue', () => {
     expect(await names()).not.toContain('Catalogue B');
     await create(owner, { name: 'Catalogue C', is_public: true }).expect(201);
     expect(await names()).toContain('Catalogue C');
+  });
+
+  it('pages the catalogue and my agents with limit and before, each agent once', async () => {
+    const pager = await signUp(t);
+    for (const name of ['Paged B', 'Paged A', 'Paged C']) await create(pager, { name, is_public: true }).expect(201);
+    const walk = async (path: string) => {
+      const seen: { id: number; name: string }[] = [];
+      let before: number | null = null;
+      do {
+        const response = await t.http().get(path).query(before ? { limit: 2, before } : { limit: 2 }).set(pager.auth).expect(200);
+        const page = response.body as { items: { id: number; name: string }[]; next_before: number | null };
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        if (page.next_before !== null) expect(page.next_before).toBe(page.items[1].id);
+        seen.push(...page.items);
+        before = page.next_before;
+      } while (before !== null);
+      return seen;
+    };
+    const catalogue = await walk('/api/agents');
+    const all = (await t.http().get('/api/agents').query({ limit: 100 }).set(pager.auth).expect(200)).body;
+    expect(all.next_before).toBeNull();
+    expect(catalogue).toEqual(all.items);
+    const paged = catalogue.filter((agent) => agent.name.startsWith('Paged')).map((agent) => agent.name);
+    expect(paged).toEqual(['Paged A', 'Paged B', 'Paged C']);
+
+    const mine = await walk('/api/agents/my');
+    expect(mine.map((agent) => agent.name)).toEqual(['Paged C', 'Paged A', 'Paged B']);
+
+    // A cursor that left the catalogue has no place in it any more: list again from the start.
+    const gone = catalogue.find((agent) => agent.name === 'Paged A')!;
+    await t.http().put(`/api/agents/${gone.id}`).set(pager.auth).send({ is_public: false }).expect(200);
+    const stale = await t.http().get('/api/agents').query({ before: gone.id }).set(pager.auth).expect(422);
+    expect(stale.body.detail[0].loc).toEqual(['query', 'before']);
+    await t.http().get('/api/agents').query({ limit: 101 }).set(pager.auth).expect(422);
+    await t.http().get('/api/agents/my').query({ limit: 0 }).set(pager.auth).expect(422);
   });
 });

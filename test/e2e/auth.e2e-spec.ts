@@ -101,9 +101,17 @@ describe('Auth: register, login, tokens, sessions', () => {
     const me = await t.http().get('/api/auth/me').set(user.auth).expect(200);
     const second = await t.http().post('/api/auth/login').send({ email: me.body.email, password: 'correct horse battery' }).expect(200);
     const list = await t.http().get('/api/sessions').set(user.auth).expect(200);
-    expect(list.body).toHaveLength(2);
-    expect(list.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-    const other = list.body.find((s: { current: boolean }) => !s.current);
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.next_before).toBeNull();
+    expect(list.body.items.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    const other = list.body.items.find((s: { current: boolean }) => !s.current);
+    // Newest login first; the cursor is a creation time in µs (session ids are UUIDs).
+    expect(list.body.items[0].id).toBe(other.id);
+    const first = await t.http().get('/api/sessions?limit=1').set(user.auth).expect(200);
+    expect(first.body.items.map((s: { id: string }) => s.id)).toEqual([other.id]);
+    expect(first.body.next_before).toEqual(expect.any(Number));
+    const rest = await t.http().get(`/api/sessions?limit=1&before=${first.body.next_before}`).set(user.auth).expect(200);
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ current: true })], next_before: null });
 
     const stranger = await signUp(t);
     await t.http().delete(`/api/sessions/${other.id}`).set(stranger.auth).expect(404);

@@ -25,7 +25,7 @@ describe('Documents: upload, extraction, storage and access', () => {
     const uploaded = await upload(owner, file, name).expect(201);
     expect(uploaded.body.status).toBe('pending');
     const done = await waitFor(
-      async () => (await c.t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(owner.auth).expect(200)).body.find((d: { id: number }) => d.id === uploaded.body.id),
+      async () => (await c.t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(owner.auth).expect(200)).body.items.find((d: { id: number }) => d.id === uploaded.body.id),
       (d: { status: string; sha256?: string }) => d.status === 'ready' || d.status === 'failed',
       60_000,
     );

@@ -69,6 +69,15 @@ describe('Foundation: HTTP basics', () => {
     const response = await t.http().get('/api/health').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
+    // What the web client needs (WEB_UI): its own scripts and API, Socket.IO included ('self' covers ws: to this host).
+    expect(response.headers['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+    expect(response.headers['content-security-policy']).toMatch(/connect-src 'self'(;|$)/);
+  });
+
+  it('serves no web client when WEB_UI is off (the default outside development)', async () => {
+    expect(t.config.webUi).toBe(false);
+    await t.http().get('/').expect(404);
+    await t.http().get('/app.js').expect(404);
   });
 
   it('allows CORS from configured origins only', async () => {

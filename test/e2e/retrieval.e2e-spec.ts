@@ -124,18 +124,18 @@ describe('Memories: agents that learn from interaction', () => {
 
     await ask(alice, await newChat(alice), 'Je prépare le budget 2027 de l’équipe finance.');
     const memories = await waitFor(
-      async () => (await c.t.http().get(`/api/agents/${agent.id}/memories`).set(alice.auth).expect(200)).body,
+      async () => (await c.t.http().get(`/api/agents/${agent.id}/memories`).set(alice.auth).expect(200)).body.items,
       (list: { id: number }[]) => list.length > 0,
     );
     expect(memories).toEqual([expect.objectContaining({ content: "Prépare le budget 2027 de l'équipe finance.", source_message_id: expect.any(Number) })]);
-    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(bob.auth).expect(200)).body).toEqual([]);
+    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(bob.auth).expect(200)).body.items).toEqual([]);
 
     expect(await ask(alice, await newChat(alice), 'Quel budget dois-je finir ?')).toContain('budget 2027');
     expect(await ask(bob, await newChat(bob), 'Quel budget dois-je finir ?')).not.toContain('budget 2027');
 
     await c.t.http().delete(`/api/agents/${agent.id}/memories/${memories[0].id}`).set(bob.auth).expect(404);
     await c.t.http().delete(`/api/agents/${agent.id}/memories/${memories[0].id}`).set(alice.auth).expect(204);
-    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(alice.auth).expect(200)).body).toEqual([]);
+    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(alice.auth).expect(200)).body.items).toEqual([]);
     expect(await ask(alice, await newChat(alice), 'Quel budget dois-je finir ?')).not.toContain('budget 2027');
   });
 
@@ -147,7 +147,7 @@ describe('Memories: agents that learn from interaction', () => {
     await c.t.http().post('/api/messages').set(owner.auth).send({ chat_id: chat.id, content: 'Je prépare le budget.', stream: false }).expect(201);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.sim.chatRequests().slice(before).filter((r) => systemText(r.body as ChatCompletionRequest).includes('long-term memory'))).toEqual([]);
-    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(owner.auth).expect(200)).body).toEqual([]);
+    expect((await c.t.http().get(`/api/agents/${agent.id}/memories`).set(owner.auth).expect(200)).body.items).toEqual([]);
   });
 });
 

@@ -34,7 +34,7 @@ describe('Agent visibility on every use', () => {
     const uploaded = await http().post('/api/documents/upload').set(who.auth)
       .field('entity_type', entity).field('entity_id', String(id)).attach('file', Buffer.from(text), `${entity}-${id}.txt`).expect(201);
     const listed = async () =>
-      (await http().get('/api/documents').query({ entity_type: entity, entity_id: id }).set(who.auth).expect(200)).body as { id: number; status: string }[];
+      (await http().get('/api/documents').query({ entity_type: entity, entity_id: id }).set(who.auth).expect(200)).body.items as { id: number; status: string }[];
     const document = await waitFor(async () => (await listed()).find((d) => d.id === uploaded.body.id), (d) => d?.status === 'ready' || d?.status === 'failed', 30_000);
     expect(document).toMatchObject({ status: 'ready' });
   }
@@ -94,7 +94,7 @@ describe('Agent visibility on every use', () => {
     const memories = c.t.app.get(DataSource).getRepository(Memory);
     const memory = await memories.save({ user_id: user.id, agent_id: agentId, content: 'Garde les codes.' });
     const listed = await http().get(`/api/agents/${agentId}/memories`).set(user.auth).expect(200);
-    expect(listed.body.map((m: { id: number }) => m.id)).toEqual([memory.id]);
+    expect(listed.body.items.map((m: { id: number }) => m.id)).toEqual([memory.id]);
     await http().delete(`/api/agents/${agentId}/memories/${memory.id}`).set(user.auth).expect(204);
     // With no memories left the agent is as invisible as any private one.
     await http().get(`/api/agents/${agentId}/memories`).set(user.auth).expect(404);

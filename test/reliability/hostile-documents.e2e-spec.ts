@@ -32,7 +32,7 @@ describe('Hostile documents: output caps and a memory limit per extraction', () 
   const upload = (file: Buffer, name: string) =>
     c.t.http().post('/api/documents/upload').set(owner.auth).field('entity_type', 'chat').field('entity_id', String(chatId)).attach('file', file, name).expect(201);
   const view = async (id: number): Promise<DocumentView | undefined> =>
-    (await c.t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(owner.auth).expect(200)).body.find((d: DocumentView) => d.id === id);
+    (await c.t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(owner.auth).expect(200)).body.items.find((d: DocumentView) => d.id === id);
   const derivedRows = async (id: number) => {
     const dataSource = c.t.app.get(DataSource);
     return (await dataSource.getRepository(DocumentPage).countBy({ document_id: id })) + (await dataSource.getRepository(DocumentChunk).countBy({ document_id: id }));

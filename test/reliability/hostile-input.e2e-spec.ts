@@ -105,7 +105,8 @@ describe('Hostile request input', () => {
       ['/api/chats?before=', 'before'],
       ['/api/messages/chat/1?before=', 'before'],
       ['/api/chats/1?before=', 'before'],
-      ['/api/admin/users?offset=', 'offset'],
+      ['/api/admin/users?before=', 'before'],
+      ['/api/agents/my?before=', 'before'],
     ])('%s', async (path, field) => {
       const response = await t.http().get(`${path}${tooBig}`).set(admin.auth).expect(422);
       expect(response.body.detail).toEqual([{ loc: ['query', field], msg: `${field} must not be greater than ${INT4_MAX}` }]);

@@ -130,7 +130,7 @@ describeWithRedis('Redis outage', () => {
 
   describe('the public agent catalogue, cached in Redis', () => {
     const catalogue = async (user: SignedIn) =>
-      ((await t.http().get('/api/agents').set(user.auth).expect(200)).body as { name: string }[]).map((agent) => agent.name);
+      ((await t.http().get('/api/agents').set(user.auth).expect(200)).body.items as { name: string }[]).map((agent) => agent.name);
     const cachedCatalogue = () => inspect.get(`${t.config.redisKeyPrefix}cache::${PUBLIC_AGENTS_CACHE_KEY}`);
     const publish = (user: SignedIn, name: string) => t.http().post('/api/agents').set(user.auth).send({ name, is_public: true }).expect(201);
 

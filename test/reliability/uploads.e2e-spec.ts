@@ -130,7 +130,12 @@ describe('Uploads: rate, quota, pending cap, duplicates and names', () => {
       expect(decodeURIComponent(encoded ?? '')).toBe(name);
     }
     const listed = await t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}`).set(user.auth).expect(200);
-    expect(listed.body.map((document: { filename: string }) => document.filename)).toEqual(names);
+    expect(listed.body.items.map((document: { filename: string }) => document.filename)).toEqual([...names].reverse());
+    const first = await t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}&limit=1`).set(user.auth).expect(200);
+    expect(first.body.items.map((document: { filename: string }) => document.filename)).toEqual([names[1]]);
+    const rest = await t.http().get(`/api/documents?entity_type=chat&entity_id=${chatId}&limit=1&before=${first.body.next_before}`).set(user.auth).expect(200);
+    expect(rest.body.items.map((document: { filename: string }) => document.filename)).toEqual([names[0]]);
+    expect(rest.body.next_before).toBeNull();
   });
 });
 

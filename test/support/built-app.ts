@@ -20,13 +20,24 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Builds dist unless every app and lib source already has a newer compiled file. */
+const WEB_SOURCES = path.join(ROOT, 'apps/web/src');
+
+/** The web client (bundled by esbuild into dist/web, not compiled by tsc) is older than its sources. */
+function webStale(): boolean {
+  const bundle = path.join(ROOT, 'dist/web/app.js');
+  if (!fs.existsSync(bundle)) return true;
+  const built = fs.statSync(bundle).mtimeMs;
+  return fs.readdirSync(WEB_SOURCES).some((name) => !fs.statSync(path.join(WEB_SOURCES, name)).isDirectory() && fs.statSync(path.join(WEB_SOURCES, name)).mtimeMs > built);
+}
+
+/** Builds dist unless every app and lib source already has a newer compiled file (and the web client a newer bundle). */
 export function ensureBuilt(): void {
-  const stale = ['apps', 'libs'].flatMap((dir) => sources(path.join(ROOT, dir))).some((source) => {
+  const compiled = ['apps', 'libs'].flatMap((dir) => sources(path.join(ROOT, dir))).filter((source) => !source.startsWith(WEB_SOURCES));
+  const stale = compiled.some((source) => {
     const built = path.join(ROOT, 'dist', source.slice(ROOT.length + 1).replace(/\.ts$/, '.js'));
     return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs;
   });
-  if (stale) execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (stale || webStale()) execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface Exit {

@@ -14,7 +14,7 @@ export async function uploadText(
   const response = await t.http().post('/api/documents/upload').set(user.auth)
     .field('entity_type', entity).field('entity_id', String(id)).attach('file', Buffer.from(text), name).expect(201);
   await waitFor(
-    async () => (await t.http().get(`/api/documents?entity_type=${entity}&entity_id=${id}`).set(user.auth)).body.find((d: { id: number }) => d.id === response.body.id)?.status,
+    async () => (await t.http().get(`/api/documents?entity_type=${entity}&entity_id=${id}`).set(user.auth)).body.items.find((d: { id: number }) => d.id === response.body.id)?.status,
     (status) => status === 'ready' || status === 'failed',
     30_000,
   );

@@ -1,14 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '#common';
 import type { Agent } from '#database';
 
 export class AgentResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ example: 'Test Agent' }) name!: string;
   @ApiProperty({ example: 'You are a test agent' }) system_prompt!: string;
   @ApiProperty() learn_from_interaction!: boolean;
   @ApiProperty() is_public!: boolean;
-  @ApiProperty() owner_id!: number;
-  @ApiProperty({ example: 'ADA', description: "The owner's trigramme (never their email)." })
+  @ApiProperty({ type: 'integer' }) owner_id!: number;
+  @ApiProperty({ nullable: true, type: String, example: 'ADA', description: "The owner's trigramme (never their email)." })
   owner_trigramme!: string | null;
   @ApiProperty({ example: 'mistral-small-latest' }) model!: string;
   @ApiProperty({ example: 0.7 }) temperature!: number;
@@ -37,8 +38,12 @@ export function presentAgent(agent: Agent): AgentResponse {
 }
 
 export class MemoryResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ example: 'Works in the finance team and prepares the 2027 budget.' }) content!: string;
-  @ApiProperty({ nullable: true, type: Number, description: 'The answer it was learnt from.' }) source_message_id!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'The answer it was learnt from.' }) source_message_id!: number | null;
   @ApiProperty() created_at!: Date;
 }
+
+export class AgentPage extends PageOf(AgentResponse, 'Public catalogue: by name, then id. My agents: most recently changed first.') {}
+
+export class MemoryPage extends PageOf(MemoryResponse, 'Newest first.') {}

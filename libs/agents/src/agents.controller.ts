@@ -1,17 +1,10 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Authenticated, CurrentUser, IdPipe } from '#common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
 import { SearchQuery, SearchResponse } from '#retrieval';
-import { AgentResponse, MemoryResponse } from './agent.presenter';
+import { AgentPage, AgentResponse, MemoryPage } from './agent.presenter';
 import { AgentsService } from './agents.service';
-import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+import { CreateAgentDto, ListAgentsQuery, ListMemoriesQuery, UpdateAgentDto } from './dto/agent.dto';
 import type { AuthUser } from '#auth';
 
 @ApiTags('agents')
@@ -21,34 +14,49 @@ export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [AgentResponse], description: 'Public agents (cached for 300 s, refreshed on any change).' })
+  @ApiOkResponse({
+    type: AgentPage,
+    description: 'Public agents by name, then id (cached for 300 s, refreshed on any change). A `before` no longer public is 422: list again from the first page.',
+  })
   @Header('Content-Type', 'application/json; charset=utf-8')
-  listPublic(): Promise<string> {
-    return this.agents.listPublicJson();
+  @ApiOperation({ summary: 'List public agents' })
+  @ApiQueryErrors()
+  listPublic(@Query() query: ListAgentsQuery): Promise<string> {
+    return this.agents.listPublicJson(query);
   }
 
   @Get('my')
-  @ApiOkResponse({ type: [AgentResponse], description: 'My agents, public or not.' })
-  listMine(@CurrentUser() user: AuthUser): Promise<AgentResponse[]> {
-    return this.agents.listMine(user);
+  @ApiOkResponse({ type: AgentPage, description: 'My agents, public or not, most recently changed first.' })
+  @ApiOperation({ summary: 'List my agents' })
+  @ApiQueryErrors()
+  listMine(@CurrentUser() user: AuthUser, @Query() query: ListAgentsQuery): Promise<AgentPage> {
+    return this.agents.listMine(user, query);
   }
 
   @Post()
   @ApiCreatedResponse({ type: AgentResponse })
+  @ApiOperation({ summary: 'Create an agent' })
+  @ApiBodyErrors()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateAgentDto): Promise<AgentResponse> {
     return this.agents.create(user, body);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: AgentResponse })
-  @ApiNotFoundResponse({ description: 'Missing, deleted, or private and not mine.' })
+  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiOperation({ summary: 'Get an agent' })
+  @ApiIdParams('id')
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<AgentResponse> {
     return this.agents.get(user, id);
   }
 
   @Put(':id')
   @ApiOkResponse({ type: AgentResponse })
-  @ApiForbiddenResponse({ description: 'Visible but not mine (and I am not an admin).' })
+  @ApiErrors({ 403: 'Visible but not mine (and I am not an admin).' })
+  @ApiOperation({ summary: 'Update an agent' })
+  @ApiBodyErrors()
+  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiIdParams('id')
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
@@ -59,19 +67,30 @@ export class AgentsController {
 
   @Get(':id/search')
   @ApiOkResponse({ type: SearchResponse, description: "What retrieval finds in the agent's documents (owner or admin)." })
+  @ApiOperation({ summary: 'Search an agent\'s documents' })
+  @ApiQueryErrors()
+  @ApiErrors({ 403: 'Not the owner (nor an admin).', 404: 'Missing, deleted, or private and not mine.' })
+  @ApiIdParams('id')
   search(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() query: SearchQuery): Promise<SearchResponse> {
     return this.agents.search(user, id, query);
   }
 
   @Get(':id/memories')
-  @ApiOkResponse({ type: [MemoryResponse], description: 'What this agent learnt about me (agents with learn_from_interaction).' })
-  listMemories(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<MemoryResponse[]> {
-    return this.agents.listMemories(user, id);
+  @ApiOkResponse({ type: MemoryPage, description: 'What this agent learnt about me (agents with learn_from_interaction), newest first.' })
+  @ApiOperation({ summary: 'List what an agent remembers about me' })
+  @ApiQueryErrors()
+  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiIdParams('id')
+  listMemories(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() query: ListMemoriesQuery): Promise<MemoryPage> {
+    return this.agents.listMemories(user, id, query);
   }
 
   @Delete(':id/memories')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'All my memories with this agent are forgotten.' })
+  @ApiOperation({ summary: 'Forget everything an agent remembers about me' })
+  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiIdParams('id')
   forgetAll(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<void> {
     return this.agents.forget(user, id);
   }
@@ -79,6 +98,9 @@ export class AgentsController {
   @Delete(':id/memories/:memoryId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Forgotten.' })
+  @ApiOperation({ summary: 'Forget one memory' })
+  @ApiErrors({ 404: 'Agent or memory missing, or not mine.' })
+  @ApiIdParams('id', 'memoryId')
   forgetOne(
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
@@ -90,7 +112,10 @@ export class AgentsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Soft-deleted: its chats keep their history.' })
-  @ApiForbiddenResponse()
+  @ApiErrors(403)
+  @ApiOperation({ summary: 'Delete an agent' })
+  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiIdParams('id')
   remove(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<void> {
     return this.agents.remove(user, id);
   }

@@ -1,22 +1,28 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { ForbiddenError, NotFoundError, ValidationError } from '#common';
+import { ForbiddenError, NotFoundError, toPage, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { AgentsRepository, agentUsableBy, MemoriesRepository } from '#database';
-import type { Agent } from '#database';
+import type { Agent, PageRange } from '#database';
 import { ModelCatalog } from '#llm';
 import { Retriever } from '#retrieval';
 import type { SearchQuery, SearchResponse } from '#retrieval';
 import { DocumentStorage } from '#documents';
-import { AgentResponse, MemoryResponse, presentAgent } from './agent.presenter';
+import { AgentPage, AgentResponse, MemoryPage, presentAgent } from './agent.presenter';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import type { AuthUser } from '#auth';
 
 /** The public catalogue's cache entry; dropped on every change to any agent. */
 export const PUBLIC_AGENTS_CACHE_KEY = 'agents:public';
 const PUBLIC_AGENTS_TTL_MS = 300_000;
+
+/** The cached catalogue: ids in catalogue order, and each agent's JSON at the same index. */
+interface PublicCatalogue {
+  ids: number[];
+  agents: string[];
+}
 
 @Injectable()
 export class AgentsService {
@@ -31,20 +37,28 @@ export class AgentsService {
   ) {}
 
   /**
-   * Public agents as a JSON body, served from the cache (shared through Redis
-   * when configured). The body is cached already serialised: deserialising
-   * and re-serialising the objects took 9% of this route's CPU (profiled).
+   * A page of public agents (by name, then id) as a JSON `AgentPage` body,
+   * cut from the whole catalogue held in the cache (shared through Redis when
+   * configured). Each agent is cached already serialised: deserialising and
+   * re-serialising the objects took 9% of this route's CPU (profiled).
+   * `before` is the last agent seen; one no longer public is refused (422):
+   * its place in the order is unknown, so the client lists again from the start.
    */
-  async listPublicJson(): Promise<string> {
-    const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);
-    if (typeof cached === 'string') return cached;
-    const catalogue = JSON.stringify((await this.agents.listPublic()).map(presentAgent));
-    await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, catalogue, PUBLIC_AGENTS_TTL_MS);
-    return catalogue;
+  async listPublicJson(query: PageRange): Promise<string> {
+    const catalogue = await this.publicCatalogue();
+    const start = query.before ? catalogue.ids.indexOf(query.before) + 1 : 0;
+    if (query.before && start === 0) {
+      throw new ValidationError([{ loc: ['query', 'before'], msg: 'before is no longer a public agent: list again from the first page' }]);
+    }
+    const rows = catalogue.ids.slice(start, start + query.limit + 1).map((id, i) => ({ id, json: catalogue.agents[start + i] }));
+    const page = toPage(rows, query.limit, (row) => row.json, (row) => row.id);
+    return `{"items":[${page.items.join(',')}],"next_before":${page.next_before}}`;
   }
 
-  async listMine(user: AuthUser): Promise<AgentResponse[]> {
-    return (await this.agents.listOwnedBy(user.id)).map(presentAgent);
+  /** My agents, most recently changed first. */
+  async listMine(user: AuthUser, query: PageRange): Promise<AgentPage> {
+    const rows = await this.agents.listOwnedPage(user.id, { limit: query.limit + 1, before: query.before });
+    return toPage(rows, query.limit, presentAgent, (agent) => agent.id);
   }
 
   async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
@@ -76,11 +90,11 @@ export class AgentsService {
     await this.invalidateCatalogue();
   }
 
-  /** What this agent learnt about me (never about anyone else). */
-  async listMemories(user: AuthUser, id: number): Promise<MemoryResponse[]> {
+  /** What this agent learnt about me (never about anyone else), newest first. */
+  async listMemories(user: AuthUser, id: number, query: PageRange): Promise<MemoryPage> {
     const agentId = await this.memoriesAgentId(user, id);
-    const memories = await this.memories.listFor(user.id, agentId);
-    return memories.map(({ id: memoryId, content, source_message_id, created_at }) => ({ id: memoryId, content, source_message_id, created_at }));
+    const rows = await this.memories.listPage(user.id, agentId, { limit: query.limit + 1, before: query.before });
+    return toPage(rows, query.limit, ({ id: memoryId, content, source_message_id, created_at }) => ({ id: memoryId, content, source_message_id, created_at }), (memory) => memory.id);
   }
 
   /** Forgets one memory, or all of mine for this agent when `memoryId` is absent. */
@@ -136,6 +150,16 @@ export class AgentsService {
       problems.push({ loc: ['body', 'system_prompt'], msg: `system_prompt must be at most ${max} characters` });
     }
     if (problems.length > 0) throw new ValidationError(problems);
+  }
+
+  /** The public agents' ids and, at the same index, each agent's JSON; from the cache, else built and cached. */
+  private async publicCatalogue(): Promise<PublicCatalogue> {
+    const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);
+    if (typeof cached === 'string') return JSON.parse(cached) as PublicCatalogue;
+    const agents = await this.agents.listPublic();
+    const catalogue = { ids: agents.map((agent) => agent.id), agents: agents.map((agent) => JSON.stringify(presentAgent(agent))) };
+    await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, JSON.stringify(catalogue), PUBLIC_AGENTS_TTL_MS);
+    return catalogue;
   }
 
   private invalidateCatalogue(): Promise<boolean> {

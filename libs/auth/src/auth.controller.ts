@@ -1,21 +1,18 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UserResponse } from '#users';
 import { AuthService, ClientInfo } from './auth.service';
 import { LoginDto, RegisterDto, TokenResponse } from './dto/auth.dto';
 import type { AuthUser } from './auth-user';
-import { Authenticated, CurrentUser } from '#common';
+import { Authenticated, CurrentUser, ApiErrors, ApiBodyErrors, ApiNoAuth } from '#common';
 
 function clientOf(request: Request): ClientInfo {
   return { ip: request.ip, userAgent: request.get('user-agent') };
@@ -28,9 +25,12 @@ export class AuthController {
 
   @Post('register')
   @ApiCreatedResponse({ type: UserResponse, description: 'The first user ever becomes admin.' })
-  @ApiConflictResponse({ description: 'Email or trigramme already taken.' })
-  @ApiForbiddenResponse({ description: 'Registration is closed.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address; see Retry-After.' })
+  @ApiErrors({ 409: 'Email or trigramme already taken.' })
+  @ApiErrors({ 403: 'Registration is closed.' })
+  @ApiErrors({ 429: 'Too many registrations from this address; see Retry-After.' })
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiNoAuth()
+  @ApiBodyErrors()
   register(@Body() body: RegisterDto, @Req() request: Request): Promise<UserResponse> {
     return this.auth.register(body, clientOf(request));
   }
@@ -39,9 +39,12 @@ export class AuthController {
   @HttpCode(200)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOkResponse({ type: TokenResponse })
-  @ApiUnauthorizedResponse({ description: 'Wrong credentials.' })
-  @ApiForbiddenResponse({ description: 'Account deactivated.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After.' })
+  @ApiErrors({ 401: 'Wrong credentials.' })
+  @ApiErrors({ 403: 'Account deactivated.' })
+  @ApiErrors({ 429: 'Too many attempts; see Retry-After.' })
+  @ApiOperation({ summary: 'Sign in: get a bearer token (JSON or the OAuth2 password form)' })
+  @ApiNoAuth()
+  @ApiBodyErrors()
   login(@Body() body: LoginDto, @Req() request: Request): Promise<TokenResponse> {
     return this.auth.login(body, clientOf(request));
   }
@@ -50,6 +53,7 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated()
   @ApiNoContentResponse({ description: 'The token stops working everywhere.' })
+  @ApiOperation({ summary: 'Sign out: revoke this token' })
   logout(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logout(user.session_id, user.id);
   }

@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AUTHENTICATION, ForbiddenError, UnauthorizedError } from '#common';
 import type { AuthenticationOptions } from '#common';
+import { UrlTickets } from '#sessions';
+import type { TicketPurpose } from '#sessions';
 import { AccessTokens } from './access-tokens';
 import type { AuthUser } from './auth-user';
 
@@ -10,13 +12,15 @@ const BEARER = /^Bearer ([^\s]+)$/i;
 
 /**
  * The global guard (APP_GUARD): routes marked @Authenticated require a valid
- * bearer token, and an admin's when asked; other routes and socket handlers pass.
+ * bearer token (or, where the route allows it, a `?ticket=` URL ticket for that
+ * route's resource), and an admin's when asked; other routes and socket handlers pass.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
+    private readonly tickets: UrlTickets,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,8 +31,13 @@ export class JwtAuthGuard implements CanActivate {
     if (!required) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw new UnauthorizedError();
-    const user = await this.tokens.verify(token);
+    const ticket = request.query.ticket;
+    let user: AuthUser;
+    if (token) user = await this.tokens.verify(token);
+    else if (required.ticket && typeof ticket === 'string' && ticket !== '') {
+      const resourceId = Number(request.params[required.ticket.param]);
+      user = await this.tickets.verify(ticket, required.ticket.purpose as TicketPurpose, resourceId);
+    } else throw new UnauthorizedError();
     request.user = user;
     if (required.admin && !user.is_admin) throw new ForbiddenError('Admin rights required');
     return true;

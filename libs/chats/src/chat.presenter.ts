@@ -1,28 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '#common';
 import type { Chat } from '#database';
 
 export class ChatAgentSummary {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) avatar_url!: string | null;
   @ApiProperty({ description: 'A deleted agent accepts no new messages.' }) deleted!: boolean;
 }
 
 export class ChatResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ example: 'New chat' }) title!: string;
-  @ApiProperty() user_id!: number;
-  @ApiProperty({ nullable: true, type: Number }) agent_id!: number | null;
+  @ApiProperty({ type: 'integer' }) user_id!: number;
+  @ApiProperty({ nullable: true, type: 'integer' }) agent_id!: number | null;
   @ApiProperty({ type: ChatAgentSummary, nullable: true }) agent!: ChatAgentSummary | null;
   @ApiProperty() created_at!: Date;
   @ApiProperty({ description: 'Moves with every message.' }) updated_at!: Date;
 }
 
-export class ChatPage {
-  @ApiProperty({ type: [ChatResponse] }) items!: ChatResponse[];
-  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `before` for the next page; null at the end.' })
-  next_before!: number | null;
-}
+export class ChatPage extends PageOf(ChatResponse, 'Most recent activity first.') {}
 
 /** Expects `agent` loaded (soft-deleted ones included). */
 export function presentChat(chat: Chat): ChatResponse {

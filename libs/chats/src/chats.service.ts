@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '#common';
+import { NotFoundError, toPage } from '#common';
 import { agentUsableBy, ChatsRepository, DEFAULT_CHAT_TITLE } from '#database';
 import type { Chat } from '#database';
 import { AgentsService } from '#agents';
@@ -28,13 +28,8 @@ export class ChatsService {
 
   /** Most recent activity first; keyset-paginated so every chat appears exactly once. */
   async list(user: AuthUser, query: ListChatsQuery): Promise<ChatPage> {
-    // One more than a page tells whether another page follows.
     const rows = await this.chats.listPage(user.id, { limit: query.limit + 1, before: query.before, titleContains: query.q });
-    const page = rows.slice(0, query.limit);
-    return {
-      items: page.map(presentChat),
-      next_before: rows.length > query.limit ? page[page.length - 1].id : null,
-    };
+    return toPage(rows, query.limit, presentChat, (chat) => chat.id);
   }
 
   async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {

@@ -19,3 +19,5 @@ export * from './validation/json-shape.verifier';
 export * from './auth/authenticated.decorator';
 export * from './auth/current-user.decorator';
 export * from './boot/infrastructure-modules';
+export * from './openapi/api-decorators';
+export * from './openapi/error-response';

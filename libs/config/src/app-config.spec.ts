@@ -48,6 +48,22 @@ describe('loadConfig', () => {
     expect(config.llm).toMatchObject({ mode: 'vllm', embeddingProvider: 'none' });
   });
 
+  it('takes PUBLIC_URL as an http(s) URL without a trailing slash', () => {
+    expect(loadConfig({}, '/srv').publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.org/' }, '/srv').publicUrl).toBe('https://chat.example.org');
+    expect(problemsOf({ PUBLIC_URL: 'chat.example.org' })).toEqual([expect.stringMatching(/^PUBLIC_URL: must be a URL/)]);
+  });
+
+  it('serves the web client (WEB_UI) by default in development only', () => {
+    const secret = 'k3J9xq2LmZ8vR4tY7wP1nB6cD0fG5hS2aQ';
+    expect(loadConfig({}, '/srv').webUi).toBe(true);
+    expect(loadConfig({ APP_ENV: 'test' }, '/srv').webUi).toBe(false);
+    expect(loadConfig({ APP_ENV: 'production', JWT_SECRET_KEY: secret }, '/srv').webUi).toBe(false);
+    expect(loadConfig({ APP_ENV: 'production', JWT_SECRET_KEY: secret, WEB_UI: 'true' }, '/srv').webUi).toBe(true);
+    expect(loadConfig({ WEB_UI: 'off' }, '/srv').webUi).toBe(false);
+    expect(problemsOf({ WEB_UI: 'maybe' })).toEqual([expect.stringContaining('WEB_UI')]);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({ PORT: 'eighty', LLM_MODE: 'gpt', REDIS_URL: 'localhost:6379', JWT_EXPIRES_IN: '7 weeks' });
     expect(problems).toHaveLength(4);

@@ -20,6 +20,10 @@ export interface AppConfig {
   host: string;
   port: number;
   corsOrigins: string[];
+  /** WEB_UI: serve the reference web client (dist/web) at `/`; default on in development only. */
+  webUi: boolean;
+  /** Where clients reach the API (PUBLIC_URL, e.g. behind a proxy); the OpenAPI `servers` entry. */
+  publicUrl?: string;
   dataDir: string;
   uploadDir: string;
   /** PostgreSQL URL; undefined means the embedded PGlite database under dataDir. */
@@ -183,6 +187,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 8061, 0, 65535),
     corsOrigins,
+    webUi: read.bool('WEB_UI', appEnv === 'development'),
+    publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     dataDir: path.resolve(cwd, read.string('DATA_DIR', './data')),
     uploadDir: path.resolve(cwd, read.string('UPLOAD_DIR', './uploads')),
     databaseUrl: normaliseDatabaseUrl(databaseUrl),

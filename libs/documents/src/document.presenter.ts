@@ -1,24 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '#common';
 import { DOCUMENT_ENTITY_TYPES, DOCUMENT_STATUSES } from '#database';
 import type { Document, DocumentEntityType, DocumentStatus } from '#database';
 
 export class DocumentResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ example: 'rapport-2026.pdf', description: "The client's name, sanitised (metadata only)." }) filename!: string;
-  @ApiProperty() file_size!: number;
+  @ApiProperty({ type: 'integer' }) file_size!: number;
   @ApiProperty({ example: 'application/pdf', description: 'Decided from the content.' }) mime_type!: string;
   @ApiProperty({ enum: DOCUMENT_ENTITY_TYPES }) entity_type!: DocumentEntityType;
-  @ApiProperty() entity_id!: number;
-  @ApiProperty() uploader_id!: number;
+  @ApiProperty({ type: 'integer' }) entity_id!: number;
+  @ApiProperty({ type: 'integer' }) uploader_id!: number;
   @ApiProperty({ nullable: true, type: String }) sha256!: string | null;
   @ApiProperty({ enum: DOCUMENT_STATUSES }) status!: DocumentStatus;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) page_count!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) char_count!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) page_count!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) char_count!: number | null;
   @ApiProperty() ocr_used!: boolean;
   @ApiProperty() uploaded_at!: Date;
   @ApiProperty({ nullable: true, type: Date }) processed_at!: Date | null;
 }
+
+export class DocumentPage extends PageOf(DocumentResponse, 'Newest first.') {}
 
 /** Never shows file_path: where a file lives on disk is nobody's business. */
 export function presentDocument(document: Document): DocumentResponse {

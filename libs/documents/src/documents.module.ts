@@ -4,6 +4,7 @@ import { memoryStorage } from 'multer';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { RealtimeModule } from '#realtime';
+import { SessionsModule } from '#sessions';
 import { DocumentsProcessingModule } from './extraction/documents-processing.module';
 import { DocumentStorageModule } from './storage/document-storage.module';
 import { DocumentsController } from './documents.controller';
@@ -15,6 +16,7 @@ import { UploadLimits } from './upload-limits';
     DocumentStorageModule,
     DocumentsProcessingModule,
     RealtimeModule,
+    SessionsModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       // In memory: the type is checked from the bytes before anything is written to disk.

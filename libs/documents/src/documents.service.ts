@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '#common';
+import { NotFoundError, toPage, UnsupportedMediaTypeError, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { agentUsableBy, AgentsRepository, ChatsRepository, DocumentsRepository } from '#database';
@@ -14,8 +14,8 @@ import { EMBEDDINGS_SYNC_JOB } from '#retrieval';
 import { DOCUMENT_EXTRACTION_JOB } from './extraction/document-extraction.job';
 import type { JobQueue } from '#jobs';
 import { DocumentStorage } from './storage/document-storage';
-import { DocumentResponse, presentDocument } from './document.presenter';
-import type { DocumentOwnerDto, DocumentTextResponse } from './dto/document.dto';
+import { DocumentPage, DocumentResponse, presentDocument } from './document.presenter';
+import type { DocumentOwnerDto, DocumentTextResponse, ListDocumentsQuery } from './dto/document.dto';
 import { UploadLimits } from './upload-limits';
 import type { AuthUser } from '#auth';
 
@@ -104,9 +104,11 @@ export class DocumentsService implements OnApplicationBootstrap {
     return { document: presentDocument(upload.document), created: upload.created };
   }
 
-  async list(user: AuthUser, owner: DocumentOwnerDto): Promise<DocumentResponse[]> {
-    await this.checkAccess(user, owner.entity_type, owner.entity_id);
-    return (await this.documents.listFor(owner.entity_type, owner.entity_id)).map(presentDocument);
+  /** A chat's or an agent's documents, newest first. */
+  async list(user: AuthUser, query: ListDocumentsQuery): Promise<DocumentPage> {
+    await this.checkAccess(user, query.entity_type, query.entity_id);
+    const rows = await this.documents.listPage(query.entity_type, query.entity_id, { limit: query.limit + 1, before: query.before });
+    return toPage(rows, query.limit, presentDocument, (document) => document.id);
   }
 
   async get(user: AuthUser, id: number): Promise<Document> {

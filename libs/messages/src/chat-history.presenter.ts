@@ -6,6 +6,6 @@ import { MessageResponse } from './message.presenter';
 export class ChatWithMessages extends ChatResponse {
   @ApiProperty({ type: [MessageResponse], description: 'The latest page, oldest first.' })
   messages!: MessageResponse[];
-  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `before` for older messages; null when none.' })
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Pass as `before` for older messages; null when none.' })
   messages_next_before!: number | null;
 }

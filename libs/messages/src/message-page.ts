@@ -1,3 +1,4 @@
+import type { Page } from '#common';
 import type { MessagesRepository } from '#database';
 import { MessageResponse, presentMessage } from './message.presenter';
 
@@ -7,7 +8,7 @@ export async function pageMessages(
   chatId: number,
   limit: number,
   before?: number,
-): Promise<{ items: MessageResponse[]; next_before: number | null }> {
+): Promise<Page<MessageResponse>> {
   // One more than the page, to tell whether an older page exists.
   const newestFirst = await store.findNewest(chatId, limit + 1, before);
   const page = newestFirst.slice(0, limit).reverse();

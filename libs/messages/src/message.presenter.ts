@@ -2,21 +2,32 @@ import { ApiProperty } from '@nestjs/swagger';
 import { MESSAGE_ROLES, MESSAGE_STATUSES } from '#database';
 import type { Citation, Message, MessageRole, MessageStatus } from '#database';
 
+/** A source an answer drew on; the answer cites it as `[index]`. */
+export class CitationResponse implements Citation {
+  @ApiProperty({ type: 'integer', description: 'The `[n]` the answer may cite.' }) index!: number;
+  @ApiProperty({ type: 'integer' }) document_id!: number;
+  @ApiProperty({ example: 'rapport-2026.pdf' }) filename!: string;
+  @ApiProperty({ type: 'integer', description: 'Page of the cited passage.' }) page!: number;
+  @ApiProperty({ type: 'integer' }) chunk_id!: number;
+  @ApiProperty({ description: 'Retrieval score.' }) score!: number;
+  @ApiProperty({ description: 'The cited passage, shortened.' }) snippet!: string;
+}
+
 export class MessageResponse {
-  @ApiProperty() id!: number;
-  @ApiProperty() chat_id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
+  @ApiProperty({ type: 'integer' }) chat_id!: number;
   @ApiProperty({ enum: MESSAGE_ROLES }) role!: MessageRole;
   @ApiProperty() content!: string;
   @ApiProperty({ enum: MESSAGE_STATUSES }) status!: MessageStatus;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ nullable: true, type: String }) llm_model!: string | null;
   @ApiProperty({ nullable: true, type: String }) llm_provider!: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'For an answer: the user message it answers.' })
+  @ApiProperty({ nullable: true, type: 'integer', description: 'For an answer: the user message it answers.' })
   parent_id!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) prompt_tokens!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) completion_tokens!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Milliseconds to the first token.' }) ttft_ms!: number | null;
-  @ApiProperty({ nullable: true, type: 'array', items: { type: 'object' }, description: 'Sources the answer drew on: {index, document_id, filename, page, chunk_id, score, snippet}.' })
+  @ApiProperty({ nullable: true, type: 'integer' }) prompt_tokens!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) completion_tokens!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Milliseconds to the first token.' }) ttft_ms!: number | null;
+  @ApiProperty({ nullable: true, type: [CitationResponse], description: 'Sources the answer drew on (answers only).' })
   citations!: Citation[] | null;
   @ApiProperty() created_at!: Date;
 }

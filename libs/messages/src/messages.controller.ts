@@ -1,19 +1,23 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
-  ApiNotFoundResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
-  ApiProduces,
+  ApiOperation,
   ApiQuery,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import type { MediaTypeObject } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Authenticated, CurrentUser, IdPipe } from '#common';
+import { Authenticated, CurrentUser, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
+import { ApiTicketIssued, ApiTicketQuery, UrlTicketResponse, UrlTickets } from '#sessions';
+import { ChatsService } from '#chats';
 import { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
-import { AnswerStreamService } from './generation/answer-stream.service';
+import { AnswerStreamService, SSE_RETRY_MS } from './generation/answer-stream.service';
+import { SseDoneEvent, SseErrorEvent, SseFrame, SseTokenEvent } from './dto/sse-events.dto';
 import { IdempotencyKey } from './idempotency-key';
 import { LastEventId } from './last-event-id';
 import type { ResumePoint } from './last-event-id';
@@ -24,12 +28,14 @@ import { IDEMPOTENCY_WINDOW_HOURS } from '#database';
 
 @ApiTags('messages')
 @Authenticated()
-@ApiNotFoundResponse({ description: 'Chat or message missing or not mine.' })
+@ApiErrors({ 404: 'Chat or message missing or not mine.' })
 @Controller('messages')
 export class MessagesController {
   constructor(
     private readonly messages: MessagesService,
     private readonly stream: AnswerStreamService,
+    private readonly chats: ChatsService,
+    private readonly tickets: UrlTickets,
   ) {}
 
   @Post()
@@ -42,8 +48,11 @@ export class MessagesController {
     required: false,
     description: `Makes a retried send safe: a repeat with the same key in the same chat within ${IDEMPOTENCY_WINDOW_HOURS} h stores nothing and returns the exchange the first one stored (same ids; the answer as it stands now). Reusing a key for other content is 409.`,
   })
-  @ApiTooManyRequestsResponse({ description: 'Send rate or concurrent answers exceeded (Retry-After).' })
-  @ApiServiceUnavailableResponse({ description: 'No provider configured, or (stream: false) the provider failed or the server restarted.' })
+  @ApiErrors({ 429: 'Send rate or concurrent answers exceeded (Retry-After).' })
+  @ApiErrors({ 503: 'No provider configured, or (stream: false) the provider failed or the server restarted.' })
+  @ApiOperation({ summary: 'Send a message and start its answer' })
+  @ApiBodyErrors()
+  @ApiErrors({ 409: "The chat's agent was deleted (read-only chat), or the Idempotency-Key was used for other content." })
   send(
     @CurrentUser() user: AuthUser,
     @Body() body: SendMessageDto,
@@ -52,12 +61,61 @@ export class MessagesController {
     return this.messages.send(user, body, idempotencyKey);
   }
 
+  @Post('stream/:chatId/ticket')
+  @ApiTicketIssued("Get a ticket URL for EventSource on a chat's answer stream", "`EventSource` on this chat's answer stream")
+  @ApiIdParams('chatId')
+  async streamTicket(@CurrentUser() user: AuthUser, @Param('chatId', IdPipe) chatId: number): Promise<UrlTicketResponse> {
+    await this.chats.findOwn(user, chatId);
+    return this.tickets.issueUrl(user, 'chat-stream', chatId, `/api/messages/stream/${chatId}`);
+  }
+
   @Get('stream/:chatId')
-  @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event (`<message_id>:<seq>`).' })
-  @ApiQuery({ name: 'last_event_id', required: false, description: 'Same as the Last-Event-ID header, for clients that cannot set it.' })
-  @ApiOkResponse({ description: 'SSE: `token` {message_id, seq, delta}, then `done` (the message) or `error` (failed or interrupted).' })
-  @ApiTooManyRequestsResponse({ description: 'This user already holds MAX_STREAMS_PER_USER streams open on this server.' })
+  @Authenticated({ ticket: { purpose: 'chat-stream', param: 'chatId' } })
+  @ApiExtraModels(SseFrame, SseTokenEvent, SseDoneEvent, SseErrorEvent)
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    schema: { type: 'string', pattern: '^(\\d+:)?\\d+$' },
+    description: 'Resume after this event: the `id` of the last event received, `<message_id>:<seq>` (EventSource sends it on reconnection).',
+  })
+  @ApiQuery({
+    name: 'last_event_id',
+    required: false,
+    schema: { type: 'string', pattern: '^(\\d+:)?\\d+$', example: '42:17' },
+    description: 'Same as the Last-Event-ID header (`<message_id>:<seq>`, or a bare seq), for clients that cannot set it.',
+  })
+  @ApiTicketQuery('POST /api/messages/stream/{chatId}/ticket')
+  @ApiOperation({ summary: "Follow a chat's answer as Server-Sent Events" })
+  @ApiOkResponse({
+    description: [
+      'Server-Sent Events. The stream starts with `retry: ' + String(SSE_RETRY_MS) + '` (reconnection delay, ms). Every event has',
+      '`id: <message_id>:<seq>` (send it back as Last-Event-ID to resume), an `event:` name and JSON `data`:',
+      '`token` (SseTokenEvent, one per delta, in seq order), then exactly one of `done` (SseDoneEvent: the final message)',
+      'or `error` (SseErrorEvent: the answer failed or was interrupted; `message` holds what was kept). The server closes',
+      'the stream after `done`/`error`: close the EventSource then. Comment lines (`: ping`) keep the connection alive.',
+    ].join(' '),
+    content: {
+      // OpenAPI 3.1 has no schema for a sequence of events: each frame is an SseFrame (`x-sse-frame`).
+      'text/event-stream': {
+        'x-sse-frame': { $ref: getSchemaPath(SseFrame) },
+        schema: {
+          type: 'string',
+          description: 'SSE frames: `retry: <ms>`, then blocks of `id: <message_id>:<seq>` / `event: token|done|error` / `data: <json>`.',
+          example: 'retry: 3000\n\nid: 42:1\nevent: token\ndata: {"message_id":42,"seq":1,"delta":"Hel"}\n\nid: 42:2\nevent: done\ndata: {"id":42,"status":"complete"}\n\n',
+        },
+        examples: {
+          token: { summary: 'event: token (data: SseTokenEvent)', value: 'id: 42:1\nevent: token\ndata: {"message_id":42,"seq":1,"delta":"Hel"}\n\n' },
+          done: { summary: 'event: done (data: SseDoneEvent, the message)', value: 'id: 42:9\nevent: done\ndata: {"id":42,"chat_id":7,"role":"assistant","status":"complete"}\n\n' },
+          error: { summary: 'event: error (data: SseErrorEvent)', value: 'id: 42:9\nevent: error\ndata: {"message_id":42,"detail":"The model failed","message":{"id":42,"status":"failed"}}\n\n' },
+        },
+      } as MediaTypeObject,
+    },
+  })
+  @ApiNoContentResponse({ description: 'No answer to send (none yet, or the client already has all of it): EventSource stops, no reconnection loop.' })
+  @ApiErrors({ 401: 'No valid bearer token, and no valid ticket for this chat (missing, expired, tampered, other purpose or chat, session revoked).' })
+  @ApiErrors({ 429: 'This user already holds MAX_STREAMS_PER_USER streams open on this server.' })
+  @ApiErrors({ 422: 'Last-Event-ID (or last_event_id) is not `<message_id>:<seq>`.' })
+  @ApiIdParams('chatId')
   async follow(
     @CurrentUser() user: AuthUser,
     @Param('chatId', IdPipe) chatId: number,
@@ -69,6 +127,9 @@ export class MessagesController {
 
   @Get('chat/:chatId')
   @ApiOkResponse({ type: MessagePage })
+  @ApiOperation({ summary: 'Page through a chat\'s messages' })
+  @ApiQueryErrors()
+  @ApiIdParams('chatId')
   list(
     @CurrentUser() user: AuthUser,
     @Param('chatId', IdPipe) chatId: number,
@@ -80,12 +141,18 @@ export class MessagesController {
   @Post(':id/stop')
   @HttpCode(200)
   @ApiOkResponse({ type: MessageResponse, description: 'The answer as stopped (its partial text kept).' })
+  @ApiOperation({ summary: 'Stop an answer' })
+  @ApiErrors({ 409: 'Not an answer.' })
+  @ApiIdParams('id')
   stop(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<MessageResponse> {
     return this.messages.stop(user, id);
   }
 
   @Post(':id/regenerate')
   @ApiCreatedResponse({ type: MessageResponse, description: 'A new answer (`streaming`) to the same user message.' })
+  @ApiOperation({ summary: 'Regenerate an answer' })
+  @ApiErrors({ 409: 'Not an answer to a user message, or the agent was deleted.', 429: 'Too many answers in progress (Retry-After).', 503: 'No provider configured.' })
+  @ApiIdParams('id')
   regenerate(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<MessageResponse> {
     return this.messages.regenerate(user, id);
   }

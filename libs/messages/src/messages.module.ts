@@ -4,6 +4,7 @@ import { LlmModule } from '#llm';
 import { DocumentStorageModule } from '#documents';
 import { RealtimeModule } from '#realtime';
 import { RetrievalModule } from '#retrieval';
+import { SessionsModule } from '#sessions';
 import { AnswerContextBuilder } from './generation/answer-context';
 import { AnswerStreamService } from './generation/answer-stream.service';
 import { GenerationEvents } from './generation/generation-events';
@@ -15,7 +16,7 @@ import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule],
+  imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule, SessionsModule],
   controllers: [MessagesController, ChatHistoryController],
   providers: [
     GenerationEvents,

@@ -5,12 +5,13 @@ import { SessionCleanupJob } from './session-cleanup.job';
 import { SessionRevocations } from './session-revocations';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
+import { UrlTickets } from './url-tickets';
 
-/** Revocable sign-in sessions: listing and revoking them, the cache that authenticates requests, their cleanup. */
+/** Revocable sign-in sessions: listing and revoking them, the cache that authenticates requests, their cleanup, and the URL tickets bound to them. */
 @Module({
   imports: [RealtimeModule],
   controllers: [SessionsController],
-  providers: [SessionsService, sessionCacheProvider, SessionRevocations, SessionCleanupJob],
-  exports: [SessionsService],
+  providers: [SessionsService, sessionCacheProvider, SessionRevocations, SessionCleanupJob, UrlTickets],
+  exports: [SessionsService, UrlTickets],
 })
 export class SessionsModule {}

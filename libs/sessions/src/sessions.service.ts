@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '#common';
+import { NotFoundError, toPage } from '#common';
+import type { Page } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { SessionsRepository } from '#database';
-import type { Session } from '#database';
+import type { PageRange, Session } from '#database';
 import type { AuthUser } from '#auth';
 import { SESSION_CACHE } from './session-cache';
 import type { CachedSession, SessionCache } from './session-cache';
@@ -47,9 +48,16 @@ export class SessionsService {
     return { ...entry.user, session_id: sessionId, session_expires_at: entry.expires_at };
   }
 
-  /** The user's live sessions, most recently used first. */
-  list(userId: number): Promise<Session[]> {
-    return this.sessions.listLive(userId);
+  /**
+   * A page of the user's live sessions, newest login first. Their ids are random UUIDs, so the cursor
+   * is a creation time in µs since the epoch; a page never ends inside a run of sessions created in the
+   * same microsecond (unless the run is longer than a page), so that `before` skips none of them.
+   */
+  async list(userId: number, query: PageRange): Promise<Page<Session>> {
+    const rows = await this.sessions.listLivePage(userId, { limit: query.limit + 1, before: query.before });
+    let end = Math.min(query.limit, rows.length);
+    while (end > 1 && end < rows.length && rows[end - 1].cursor === rows[end].cursor) end--;
+    return toPage(rows.slice(0, end + 1), end, (row) => row.session, (row) => row.cursor);
   }
 
   /** Revokes one of the user's sessions; another user's session is not found. */

@@ -3,7 +3,7 @@ import type { User } from '#database';
 
 /** What the API shows of a user: never the password hash. */
 export class UserResponse {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty() email!: string;
   @ApiProperty({ example: 'ABC' }) trigramme!: string;
   @ApiProperty() is_active!: boolean;

@@ -28,7 +28,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
   afterAll(() => ctx?.close());
 
-  const publicCatalogue = async () => (JSON.parse(await agents.listPublicJson()) as { id: number }[]).map((a) => a.id);
+  const publicCatalogue = async () => (JSON.parse(await agents.listPublicJson({ limit: 100 })) as { items: { id: number }[] }).items.map((a) => a.id);
 
   it('shows a private agent to its owner and admins; anyone else gets the same not-found as a missing id', async () => {
     const agent = await ctx.factories.agent(owner);
@@ -43,7 +43,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
     await expect(agents.update(other, agent.id, { name: 'Mine now' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(agents.remove(other, agent.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(chats.create(other, { agent_id: agent.id })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await agents.listMine(other)).map((a) => a.id)).not.toContain(agent.id);
+    expect((await agents.listMine(other, { limit: 100 })).items.map((a) => a.id)).not.toContain(agent.id);
     expect(await publicCatalogue()).not.toContain(agent.id);
   });
 
@@ -112,9 +112,19 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
     await ctx.factories.memory(owner, agent, "The owner's own memory.");
     await agents.update(owner, agent.id, { is_public: false });
 
-    expect((await agents.listMemories(other, agent.id)).map((m) => m.content)).toEqual(['Works on the Lyon project.']);
+    expect((await agents.listMemories(other, agent.id, { limit: 100 })).items.map((m) => m.content)).toEqual(['Works on the Lyon project.']);
     await agents.forget(other, agent.id, memory.id);
-    await expect(agents.listMemories(other, agent.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await agents.listMemories(owner, agent.id)).map((m) => m.content)).toEqual(["The owner's own memory."]);
+    await expect(agents.listMemories(other, agent.id, { limit: 100 })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await agents.listMemories(owner, agent.id, { limit: 100 })).items.map((m) => m.content)).toEqual(["The owner's own memory."]);
+  });
+
+  it('pages my memories newest first', async () => {
+    const agent = await ctx.factories.agent(owner, { is_public: true });
+    const learnt = [];
+    for (const content of ['First.', 'Second.', 'Third.']) learnt.push(await ctx.factories.memory(other, agent, content));
+    const first = await agents.listMemories(other, agent.id, { limit: 2 });
+    expect(first).toEqual({ items: [expect.objectContaining({ content: 'Third.' }), expect.objectContaining({ content: 'Second.' })], next_before: learnt[1].id });
+    const rest = await agents.listMemories(other, agent.id, { limit: 2, before: first.next_before! });
+    expect(rest).toEqual({ items: [expect.objectContaining({ content: 'First.' })], next_before: null });
   });
 });

@@ -24,14 +24,12 @@ import { SocketRelay } from './socket-relay';
 /** A handler of a client event of #realtime's map (a misspelt name does not compile). */
 const OnClientEvent = (name: ClientEventName) => SubscribeMessage(name);
 
-/** The token as a browser client sends it (`auth.token`), or a Bearer header, or `?token=`. */
+/** The token as a browser client sends it (`auth.token`), or a Bearer header; never from the URL (it would end up in logs). */
 function tokenOf(socket: ChatSocket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   if (typeof auth?.token === 'string') return auth.token.replace(/^Bearer\s+/i, '');
   const header = socket.handshake.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7);
-  const query = socket.handshake.query.token;
-  return typeof query === 'string' ? query : undefined;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
 /**

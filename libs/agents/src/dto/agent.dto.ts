@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
-import { Nullable, Optional } from '#common';
+import { KeysetPageQuery, Nullable, Optional } from '#common';
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -41,7 +41,7 @@ export class CreateAgentDto {
   @Max(2)
   temperature?: number;
 
-  @ApiPropertyOptional({ example: 'https://example.org/avatar.png', nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.org/avatar.png' })
   @Nullable()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'avatar_url must be an http(s) URL' })
   @MaxLength(2000)
@@ -53,3 +53,13 @@ export class CreateAgentDto {
  * refused where the column cannot be null (only avatar_url may be cleared).
  */
 export class UpdateAgentDto extends PartialType(CreateAgentDto, { skipNullProperties: false }) {}
+
+export class ListAgentsQuery extends KeysetPageQuery(
+  { default: 50, maximum: 100 },
+  'Cursor: the `next_before` of the previous page (the id of the last agent seen).',
+) {}
+
+export class ListMemoriesQuery extends KeysetPageQuery(
+  { default: 50, maximum: 200 },
+  'Cursor: the `next_before` of the previous page (the id of the last memory seen).',
+) {}

@@ -45,6 +45,6 @@ export class LoginDto {
 export class TokenResponse {
   @ApiProperty() access_token!: string;
   @ApiProperty({ example: 'bearer' }) token_type!: 'bearer';
-  @ApiProperty({ description: 'Seconds until the token expires.' }) expires_in!: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds until the token expires.' }) expires_in!: number;
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
 }

@@ -6,7 +6,7 @@ import { IsInt4, KeysetPageQuery, Optional } from '#common';
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateChatDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   @IsInt4()
   agent_id!: number;
 

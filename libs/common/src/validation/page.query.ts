@@ -1,7 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { IsInt4 } from './int4';
+import { INT4_MAX } from './int4';
 import { Optional } from './optional';
 
 /** One endpoint's page size: `default` when absent, at most `maximum`. */
@@ -16,7 +17,7 @@ export function LimitQuery(limit: PageLimit) {
   const { default: fallback, maximum, description } = limit;
 
   class LimitedQuery {
-    @ApiPropertyOptional({ default: fallback, minimum: 1, maximum, ...(description ? { description } : {}) })
+    @ApiPropertyOptional({ type: 'integer', default: fallback, minimum: 1, maximum, ...(description ? { description } : {}) })
     @Optional()
     @Type(() => Number)
     @IsInt()
@@ -29,15 +30,48 @@ export function LimitQuery(limit: PageLimit) {
 
 /**
  * Query fields of a keyset-paginated list: `limit` items past the `before`
- * cursor (an id, the `next_before` of the previous page). `cursor` documents it.
+ * cursor (an id, the `next_before` of the previous page). `cursor` documents it;
+ * `cursorMaximum` raises the cursor's bound past an int4 id (e.g. a time in µs).
  */
-export function KeysetPageQuery(limit: PageLimit, cursor: string) {
+export function KeysetPageQuery(limit: PageLimit, cursor: string, cursorMaximum = INT4_MAX) {
   class KeysetQuery extends LimitQuery(limit) {
-    @ApiPropertyOptional({ description: cursor })
+    @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: cursorMaximum, description: cursor })
     @Optional()
     @Type(() => Number)
-    @IsInt4()
+    @IsInt()
+    @Min(1)
+    @Max(cursorMaximum)
     before?: number;
   }
   return KeysetQuery;
+}
+
+/** One page of a list: its items, and the `before` of the next page (null on the last). */
+export interface Page<T> {
+  items: T[];
+  next_before: number | null;
+}
+
+/**
+ * The response class of a page of `item`, for Swagger: `class AgentPage extends PageOf(AgentResponse) {}`.
+ * `order` documents the items' order.
+ */
+export function PageOf<T>(item: Class<T>, order: string) {
+  class ItemPage implements Page<T> {
+    @ApiProperty({ type: () => item, isArray: true, description: order })
+    items!: T[];
+
+    @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as `before` for the next page; null on the last page.' })
+    next_before!: number | null;
+  }
+  return ItemPage;
+}
+
+/**
+ * A page from up to `limit + 1` rows fetched in the page's order: the extra row
+ * only tells that another page follows, whose `before` is the last item's cursor.
+ */
+export function toPage<R, T>(rows: R[], limit: number, present: (row: R) => T, cursorOf: (row: R) => number): Page<T> {
+  const page = rows.slice(0, limit);
+  return { items: page.map((row) => present(row)), next_before: rows.length > limit ? cursorOf(page[page.length - 1]) : null };
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Agent } from '../entities/agent.entity';
+import type { PageRange } from './page-range';
 
 /** Every query on agents. Deleted (soft) agents are left out unless a method says otherwise. */
 @Injectable()
@@ -23,9 +24,25 @@ export class AgentsRepository {
     return this.agents.find({ where: { is_public: true }, relations: { owner: true }, order: { name: 'ASC', id: 'ASC' } });
   }
 
-  /** One user's agents, most recently changed first, owner loaded. */
-  listOwnedBy(ownerId: number): Promise<Agent[]> {
-    return this.agents.find({ where: { owner_id: ownerId }, relations: { owner: true }, order: { updated_at: 'DESC', id: 'DESC' } });
+  /**
+   * A page of one user's agents, most recently changed first, owner loaded. `before` is an agent id:
+   * the page starts past that row (compared in the database, exact to the microsecond, ties broken by id).
+   */
+  listOwnedPage(ownerId: number, { limit, before }: PageRange): Promise<Agent[]> {
+    const builder = this.agents
+      .createQueryBuilder('agent')
+      .leftJoinAndSelect('agent.owner', 'owner')
+      .where('agent.owner_id = :ownerId', { ownerId })
+      .orderBy('agent.updated_at', 'DESC')
+      .addOrderBy('agent.id', 'DESC')
+      .limit(limit);
+    if (before) {
+      builder.andWhere(
+        '(agent.updated_at, agent.id) < (SELECT a.updated_at, a.id FROM agents a WHERE a.id = :before AND a.owner_id = :ownerId)',
+        { before },
+      );
+    }
+    return builder.getMany();
   }
 
   /** Inserts the agent; returns its id. */

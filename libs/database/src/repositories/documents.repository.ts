@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull, Not, Or } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Not, Or } from 'typeorm';
 import { Document } from '../entities/document.entity';
 import type { DocumentEntityType } from '../entities/document.entity';
 import { DocumentChunk } from '../entities/document-chunk.entity';
@@ -11,6 +11,7 @@ import type { SearchableRows } from './search/scoped-search';
 import type { SearchScope } from './search/lexical-search';
 import { tsvectorSql, unaccent } from './search/text-search';
 import { LockedUploads } from './locked-uploads';
+import type { PageRange } from './page-range';
 
 // Two-key advisory locks live apart from the one-key ones (migrations, users).
 const UPLOADS_LOCK_SPACE = 861_861_003;
@@ -82,8 +83,13 @@ export class DocumentsRepository {
     return this.documents.existsBy({ id });
   }
 
-  listFor(entityType: DocumentEntityType, entityId: number): Promise<Document[]> {
-    return this.documents.find({ where: { entity_type: entityType, entity_id: entityId }, order: { id: 'ASC' } });
+  /** A page of a chat's or an agent's documents, newest first (`before`: a document id). */
+  listPage(entityType: DocumentEntityType, entityId: number, { limit, before }: PageRange): Promise<Document[]> {
+    return this.documents.find({
+      where: { entity_type: entityType, entity_id: entityId, ...(before ? { id: LessThan(before) } : {}) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
   }
 
   /** Those of the documents attached to the chat or to its agent. */

@@ -17,6 +17,7 @@ export * from './search/scoped-search';
 export * from './search/text-search';
 export * from './memories.repository';
 export * from './messages.repository';
+export * from './page-range';
 export * from './sessions.repository';
 export * from './users.repository';
 

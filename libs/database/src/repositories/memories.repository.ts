@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
 import { Memory } from '../entities/memory.entity';
+import type { PageRange } from './page-range';
 import { ScopedSearch, SearchableRows } from './search/scoped-search';
 import { tsvectorSql, unaccent } from './search/text-search';
 
@@ -23,9 +24,13 @@ export class MemoriesRepository {
     return this.dataSource.getRepository(Memory);
   }
 
-  /** Oldest first. */
-  listFor(userId: number, agentId: number): Promise<Memory[]> {
-    return this.memories.find({ where: { user_id: userId, agent_id: agentId }, order: { id: 'ASC' } });
+  /** A page of the user's memories with the agent, newest first (`before`: a memory id). */
+  listPage(userId: number, agentId: number, { limit, before }: PageRange): Promise<Memory[]> {
+    return this.memories.find({
+      where: { user_id: userId, agent_id: agentId, ...(before ? { id: LessThan(before) } : {}) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
   }
 
   existFor(userId: number, agentId: number): Promise<boolean> {

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import { Session } from '../entities/session.entity';
+import type { PageRange } from './page-range';
 
 export type NewSessionRow = Pick<Session, 'id' | 'user_id' | 'user_agent' | 'ip' | 'expires_at'>;
+
+/** A listed session and its page cursor (created_at in µs since the epoch). */
+export interface SessionRow {
+  session: Session;
+  cursor: number;
+}
 
 /** Every query on sessions. */
 @Injectable()
@@ -27,12 +34,24 @@ export class SessionsRepository {
     await this.sessions.update(id, { last_seen_at: new Date() });
   }
 
-  /** The user's unrevoked, unexpired sessions, most recently used first. */
-  listLive(userId: number): Promise<Session[]> {
-    return this.sessions.find({
-      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(new Date()) },
-      order: { last_seen_at: 'DESC' },
-    });
+  /**
+   * A page of the user's unrevoked, unexpired sessions, newest login first, each with its
+   * `cursor`: its created_at in whole microseconds since the epoch (exact: a Date would drop
+   * the microseconds). `before` is such a cursor: only sessions created strictly earlier.
+   */
+  async listLivePage(userId: number, { limit, before }: PageRange): Promise<SessionRow[]> {
+    const builder = this.sessions
+      .createQueryBuilder('session')
+      .addSelect(`(EXTRACT(EPOCH FROM session.created_at) * 1000000)::bigint`, 'cursor')
+      .where('session.user_id = :userId AND session.revoked_at IS NULL AND session.expires_at > now()', { userId })
+      .orderBy('session.created_at', 'DESC')
+      .addOrderBy('session.id', 'DESC')
+      .limit(limit);
+    if (before) {
+      builder.andWhere(`session.created_at < TIMESTAMPTZ 'epoch' + CAST(:before AS bigint) * INTERVAL '1 microsecond'`, { before });
+    }
+    const { entities, raw } = await builder.getRawAndEntities<{ cursor: string }>();
+    return entities.map((session, i) => ({ session, cursor: Number(raw[i].cursor) }));
   }
 
   /** Ids of the user's unrevoked sessions (expired ones included), but `except`. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { User } from '../entities/user.entity';
+import type { PageRange } from './page-range';
 
 // Serialises the few writes whose rule spans all users (first admin, last admin).
 const USERS_LOCK_ID = 861_861_002;
@@ -24,11 +25,9 @@ export class UserFieldTakenError extends Error {
 export type NewUserRow = Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_admin'>;
 export type UserChanges = Partial<Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_active' | 'is_admin'>>;
 
-export interface UserSearch {
+export interface UserSearch extends PageRange {
   /** Part of an email or trigramme. */
   q?: string;
-  limit: number;
-  offset: number;
 }
 
 /** Runs a write; a unique-index violation becomes a UserFieldTakenError naming the field. */
@@ -92,14 +91,15 @@ export class UsersRepository {
     return this.dataSource.getRepository(User).findOneBy({ trigramme });
   }
 
-  /** One page of users by id, matching `q` in email or trigramme when given, and the total matching. */
-  search({ q, limit, offset }: UserSearch): Promise<[User[], number]> {
-    const builder = this.dataSource.getRepository(User).createQueryBuilder('user').orderBy('user.id', 'ASC');
+  /** One page of users, newest first (`before`: a user id), matching `q` in email or trigramme when given. */
+  search({ q, limit, before }: UserSearch): Promise<User[]> {
+    const builder = this.dataSource.getRepository(User).createQueryBuilder('user').orderBy('user.id', 'DESC').take(limit);
     if (q) {
       const pattern = `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.where('(user.email ILIKE :pattern OR user.trigramme ILIKE :pattern)', { pattern });
+      builder.andWhere('(user.email ILIKE :pattern OR user.trigramme ILIKE :pattern)', { pattern });
     }
-    return builder.skip(offset).take(limit).getManyAndCount();
+    if (before) builder.andWhere('user.id < :before', { before });
+    return builder.getMany();
   }
 
   async update(id: number, changes: UserChanges): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ModelCatalog } from '../model-catalog';
 import type { ModelInfo } from '../llm.types';
 import { Authenticated } from '#common';
@@ -24,6 +24,7 @@ export class ModelsController {
 
   @Get()
   @ApiOkResponse({ type: ModelList })
+  @ApiOperation({ summary: 'List the chat models' })
   async list(): Promise<ModelList> {
     return { default_model: this.catalog.defaultChatModel() ?? null, models: await this.catalog.list() };
   }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsInt4, KeysetPageQuery, Optional } from '#common';
+import { IsInt4, KeysetPageQuery, Optional, PageOf } from '#common';
 import { MessageResponse } from '../message.presenter';
 
 export class SendMessageDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   @IsInt4()
   chat_id!: number;
 
@@ -14,7 +14,7 @@ export class SendMessageDto {
   @MaxLength(1_000_000)
   content!: string;
 
-  @ApiPropertyOptional({ type: [Number], description: "Documents of this chat or its agent; images go to the vision model." })
+  @ApiPropertyOptional({ type: 'integer', isArray: true, description: "Documents of this chat or its agent; images go to the vision model." })
   @Optional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -37,10 +37,8 @@ export class ListMessagesQuery extends KeysetPageQuery(
   'Messages older than this id (`next_before` of the previous page).',
 ) {}
 
-export class MessagePage {
-  @ApiProperty({ type: [MessageResponse], description: 'Oldest first.' }) items!: MessageResponse[];
-  @ApiProperty({ nullable: true, type: Number }) next_before!: number | null;
-}
+/** The one list read oldest first (like a conversation); `next_before` pages back to older messages. */
+export class MessagePage extends PageOf(MessageResponse, 'Oldest first; the next page holds older messages.') {}
 
 export class ChatMessagesQuery extends KeysetPageQuery(
   { default: 50, maximum: 200, description: 'Messages per page.' },

@@ -10,6 +10,8 @@ import { StreamSlots } from './stream-slots';
 import type { AuthUser } from '#auth';
 
 const HEARTBEAT_MS = 15_000;
+/** The `retry:` hint sent at the start of every stream. */
+export const SSE_RETRY_MS = 3_000;
 
 function format(event: GenerationEvent): string {
   const data =
@@ -25,7 +27,8 @@ function format(event: GenerationEvent): string {
  * Server-Sent Events for a chat's answer: the in-flight answer is replayed
  * (from the start or after Last-Event-ID) and then followed live, with no gap
  * and no duplicate; with nothing in flight, the latest answer as logged
- * (tokens, then `done`) or, once its log has expired, its `done`.
+ * (tokens, then `done`) or, once its log has expired, its `done`. When there
+ * is nothing to send (no answer yet, or the client already has all of it): 204.
  */
 @Injectable()
 export class AnswerStreamService {
@@ -56,6 +59,15 @@ export class AnswerStreamService {
     // Both at once; the answer is only used once the chat is known to be the caller's.
     const [chat, latest] = await Promise.all([this.chats.findOwn(user, chatId), this.latestAnswer(chatId)]);
 
+    const { messageId, seq } = resume ?? { seq: 0 };
+    let lastSeq = messageId === undefined || messageId === latest?.id ? seq : 0;
+    const ended = !latest || latest.status !== 'streaming' ? (latest ? await this.endedAnswer(latest, lastSeq) : []) : null;
+    // Nothing to send: 204, on which EventSource stops instead of reconnecting in a loop.
+    if (ended?.length === 0) {
+      response.status(204).end();
+      return;
+    }
+
     response.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -64,11 +76,10 @@ export class AnswerStreamService {
       'X-Accel-Buffering': 'no',
     });
     response.flushHeaders();
-
-    const { messageId, seq } = resume ?? { seq: 0 };
-    let lastSeq = messageId === undefined || messageId === latest?.id ? seq : 0;
-    if (!latest || latest.status !== 'streaming') {
-      for (const event of latest ? await this.endedAnswer(latest, lastSeq) : []) response.write(format(event));
+    // How long EventSource waits before reconnecting (with Last-Event-ID) if the connection drops.
+    response.write(`retry: ${SSE_RETRY_MS}\n\n`);
+    if (ended || !latest) {
+      for (const event of ended ?? []) response.write(format(event));
       response.end();
       return;
     }
@@ -109,8 +120,12 @@ export class AnswerStreamService {
    * as if it had been on time; after that, only its final event.
    */
   private async endedAnswer(message: Message, afterSeq: number): Promise<GenerationEvent[]> {
+    const ends = (events: GenerationEvent[]) => events.some((event) => event.type !== 'token');
     const logged = await this.events.history(message.id, afterSeq);
-    return logged.some((event) => event.type !== 'token') ? logged : [finalEvent(message, 0)];
+    if (ends(logged)) return logged;
+    // Resuming right after the logged end: the client has it all.
+    if (afterSeq > 0 && ends(await this.events.history(message.id, afterSeq - 1))) return [];
+    return [finalEvent(message, 0)];
   }
 
   /** The answer may have ended before we subscribed and its log expired: send what is stored. */

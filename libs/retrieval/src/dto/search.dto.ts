@@ -10,14 +10,14 @@ export class SearchQuery extends LimitQuery({ default: 10, maximum: 50 }) {
 }
 
 export class SearchHit {
-  @ApiProperty() chunk_id!: number;
-  @ApiProperty() document_id!: number;
+  @ApiProperty({ type: 'integer' }) chunk_id!: number;
+  @ApiProperty({ type: 'integer' }) document_id!: number;
   @ApiProperty() filename!: string;
-  @ApiProperty() page!: number;
+  @ApiProperty({ type: 'integer' }) page!: number;
   @ApiProperty() text!: string;
   @ApiProperty({ description: 'Reciprocal-rank fusion score.' }) score!: number;
-  @ApiProperty({ nullable: true, type: Number }) lexical_rank!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) vector_rank!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) lexical_rank!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) vector_rank!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Cosine similarity, with an embedding provider.' }) similarity!: number | null;
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '#common';
+import { ConflictError, NotFoundError, toPage } from '#common';
 import { UsersRepository } from '#database';
 import type { LockedUsers, User } from '#database';
 import { SessionsService } from '#sessions';
@@ -17,9 +17,10 @@ export class AdminService {
     private readonly sessions: SessionsService,
   ) {}
 
+  /** Newest first, matching `q` when given. */
   async listUsers(query: ListUsersQuery): Promise<UserPage> {
-    const [users, total] = await this.usersRepository.search(query);
-    return { items: users.map(presentUser), total, limit: query.limit, offset: query.offset };
+    const rows = await this.usersRepository.search({ q: query.q, limit: query.limit + 1, before: query.before });
+    return toPage(rows, query.limit, presentUser, (user) => user.id);
   }
 
   async getUser(id: number): Promise<UserResponse> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '#auth';
-import { Authenticated, CurrentUser } from '#common';
+import { Authenticated, CurrentUser, ApiErrors, ApiBodyErrors } from '#common';
 import { UserResponse } from '../user.presenter';
 import { ChangePasswordDto, UpdateMeDto } from './dto/profile.dto';
 import { ProfileService } from './profile.service';
@@ -15,6 +15,7 @@ export class ProfileController {
   @Get('me')
   @Authenticated()
   @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({ summary: 'Get my profile' })
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.profile.me(user.id);
   }
@@ -22,7 +23,9 @@ export class ProfileController {
   @Put('me')
   @Authenticated()
   @ApiOkResponse({ type: UserResponse })
-  @ApiConflictResponse({ description: 'Email or trigramme already taken.' })
+  @ApiErrors({ 409: 'Email or trigramme already taken.' })
+  @ApiOperation({ summary: 'Change my email or trigramme' })
+  @ApiBodyErrors()
   updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserResponse> {
     return this.profile.updateMe(user.id, body);
   }
@@ -31,7 +34,9 @@ export class ProfileController {
   @HttpCode(204)
   @Authenticated()
   @ApiNoContentResponse({ description: 'Changed; every other session is revoked.' })
-  @ApiForbiddenResponse({ description: 'Current password is incorrect.' })
+  @ApiErrors({ 403: 'Current password is incorrect.' })
+  @ApiOperation({ summary: 'Change my password' })
+  @ApiBodyErrors()
   changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.profile.changePassword(user.id, user.session_id, body);
   }

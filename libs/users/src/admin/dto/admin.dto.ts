@@ -1,21 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInt4, LimitQuery } from '#common';
+import { KeysetPageQuery, PageOf } from '#common';
 import { UserResponse } from '../../user.presenter';
 
-export class ListUsersQuery extends LimitQuery({ default: 50, maximum: 100 }) {
+export class ListUsersQuery extends KeysetPageQuery(
+  { default: 50, maximum: 100 },
+  'Cursor: the `next_before` of the previous page (the id of the last user seen).',
+) {
   @ApiPropertyOptional({ description: 'Part of an email or trigramme.' })
   @IsOptional()
   @IsString()
   @MaxLength(254)
   q?: string;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt4(0)
-  offset = 0;
 }
 
 export class UpdateUserDto {
@@ -23,9 +19,8 @@ export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() is_admin?: boolean;
 }
 
-export class UserPage {
-  @ApiProperty({ type: [UserResponse] }) items!: UserResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
+export class UserPage extends PageOf(UserResponse, 'Newest first.') {}
+
+export class RevokedSessionsResponse {
+  @ApiProperty({ type: 'integer', description: 'Sessions revoked.' }) revoked!: number;
 }

@@ -1,0 +1,48 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '#config';
+import { toOpenApi31 } from './openapi-31';
+
+/** Every tag an operation uses, described once (Redoc and Swagger UI group operations by them). */
+const TAGS: [name: string, description: string][] = [
+  ['auth', 'Sign up, sign in (JSON or the OAuth2 password form), sign out; my profile and password.'],
+  ['sessions', 'My signed-in sessions (one per token), and revoking them.'],
+  ['models', 'The chat models the configured providers serve.'],
+  ['agents', 'Assistants with a system prompt, a model and documents; what they remember about me.'],
+  ['chats', 'My conversations with an agent.'],
+  ['messages', 'Sending messages, following the streamed answer (SSE), stopping and regenerating answers.'],
+  ['documents', 'Files attached to a chat or an agent: upload, extraction status, text, download.'],
+  ['admin', 'User administration (admins only).'],
+  ['health', 'Liveness and readiness probes.'],
+];
+
+/** The URL clients reach the API at: PUBLIC_URL when set, else the listening host and port. */
+export function serverUrl(config: AppConfig): string {
+  if (config.publicUrl) return config.publicUrl;
+  const anyHost = ['0.0.0.0', '::', ''].includes(config.host);
+  const host = anyHost ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+/** The OpenAPI document of the app's routes, generated from the controllers' decorators and DTOs. */
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('FoyerGPT API')
+    .setDescription(
+      "Chat with your organisation's AI agents. Sign in with `POST /api/auth/login` and send `Authorization: Bearer <access_token>`; " +
+        "in Swagger UI, **Authorize** with the OAuth2 password flow (username: email or trigramme). " +
+        'Every error is an `ErrorResponse`: `{"detail": "…"}`, or on 422 `{"detail": [{"loc": [...], "msg": "…"}]}`.',
+    )
+    .setVersion('0.1.0')
+    .setOpenAPIVersion('3.1.0')
+    .addServer(serverUrl(config))
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } });
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  return toOpenApi31(SwaggerModule.createDocument(app, builder.build()));
+}
+
+/** Serves Swagger UI at /api/docs and the document at /api/docs-json. */
+export function setUpSwagger(app: INestApplication, config: AppConfig): void {
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app, config), { jsonDocumentUrl: 'api/docs-json' });
+}
