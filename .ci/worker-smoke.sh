@@ -49,7 +49,7 @@ upload() {
 }
 wait_ready() {
   for _ in $(seq 1 60); do
-    status=$(api "$BASE/documents?entity_type=chat&entity_id=$CHAT" | json "find(d => d.id === $1).status")
+    status=$(api "$BASE/documents?entity_type=chat&entity_id=$CHAT" | json "items.find(d => d.id === $1).status")
     [ "$status" = ready ] && return 0
     [ "$status" = failed ] && { echo "document $1 failed"; return 1; }
     sleep 1
@@ -65,7 +65,7 @@ api "$BASE/documents/$FIRST/text" | grep -q 'rapport annuel du worker'
 kill "$WORKER"; wait "$WORKER" 2>/dev/null || true; WORKER=""
 SECOND=$(upload 'Queued while the worker was down' second.txt)
 sleep 2
-[ "$(api "$BASE/documents?entity_type=chat&entity_id=$CHAT" | json "find(d => d.id === $SECOND).status")" = pending ]
+[ "$(api "$BASE/documents?entity_type=chat&entity_id=$CHAT" | json "items.find(d => d.id === $SECOND).status")" = pending ]
 start_worker
 wait_ready "$SECOND"
 echo "worker smoke: ok"
