@@ -58,7 +58,7 @@ export class MediumFactories {
       system_prompt: 'You are terse.',
       model: this.config.llm.apiModel,
       temperature: 0.3,
-      is_public: false,
+      visibility: 'private',
       owner_id: owner.id,
       ...overrides,
     });

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { bodyParserErrorHandler, jsonShapeVerifier } from '#common';
+import { bodyParserErrorHandler, jsonShapeVerifier, requestOrigin } from '#common';
 import { AppConfig } from '#config';
 import { AppModule } from './app.module';
 import { httpMetrics } from '#health';
@@ -25,6 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(requestOrigin);
   app.use(helmet({ contentSecurityPolicy: contentSecurityPolicy(config) }));
   const origin = corsOrigin(config);
   app.enableCors({ origin, credentials: true });

@@ -1,13 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '#common';
-import type { Agent } from '#database';
+import { AGENT_VISIBILITIES } from '#database';
+import type { Agent, AgentVisibility } from '#database';
 
 export class AgentResponse {
   @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ example: 'Test Agent' }) name!: string;
   @ApiProperty({ example: 'You are a test agent' }) system_prompt!: string;
   @ApiProperty() learn_from_interaction!: boolean;
-  @ApiProperty() is_public!: boolean;
+  @ApiProperty({ description: "True when `visibility` is `public` (the seed's field)." }) is_public!: boolean;
+  @ApiProperty({ enum: AGENT_VISIBILITIES, enumName: 'AgentVisibility' }) visibility!: AgentVisibility;
   @ApiProperty({ type: 'integer' }) owner_id!: number;
   @ApiProperty({ nullable: true, type: String, example: 'ADA', description: "The owner's trigramme (never their email)." })
   owner_trigramme!: string | null;
@@ -20,13 +22,14 @@ export class AgentResponse {
 
 /** Expects `owner` loaded; shows the owner's id and trigramme only. */
 export function presentAgent(agent: Agent): AgentResponse {
-  const { id, name, system_prompt, learn_from_interaction, is_public, owner_id, model, temperature, avatar_url } = agent;
+  const { id, name, system_prompt, learn_from_interaction, visibility, owner_id, model, temperature, avatar_url } = agent;
   return {
     id,
     name,
     system_prompt,
     learn_from_interaction,
-    is_public,
+    is_public: visibility === 'public',
+    visibility,
     owner_id,
     owner_trigramme: agent.owner?.trigramme ?? null,
     model,

@@ -4,7 +4,7 @@ import type { Cache } from 'cache-manager';
 import { ForbiddenError, NotFoundError, toPage, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { AgentsRepository, agentUsableBy, MemoriesRepository } from '#database';
+import { AgentsRepository, MemoriesRepository } from '#database';
 import type { Agent, PageRange } from '#database';
 import { ModelCatalog } from '#llm';
 import { Retriever } from '#retrieval';
@@ -64,7 +64,8 @@ export class AgentsService {
   async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
     const model = body.model ?? this.models.defaultChatModel();
     this.checkModelAndPrompt({ ...body, model });
-    const id = await this.agents.insert({ ...body, model, owner_id: user.id });
+    const { is_public, ...fields } = body;
+    const id = await this.agents.insert({ ...fields, visibility: is_public ? 'public' : 'private', model, owner_id: user.id });
     await this.invalidateCatalogue();
     return this.get(user, id);
   }
@@ -76,7 +77,8 @@ export class AgentsService {
   async update(user: AuthUser, id: number, body: UpdateAgentDto): Promise<AgentResponse> {
     const agent = await this.findEditable(user, id);
     this.checkModelAndPrompt(body);
-    await this.agents.update(agent.id, body);
+    const { is_public, ...fields } = body;
+    await this.agents.update(agent.id, { ...fields, ...(is_public === undefined ? {} : { visibility: is_public ? 'public' : 'private' }) });
     await this.invalidateCatalogue();
     return this.get(user, id);
   }
@@ -111,13 +113,18 @@ export class AgentsService {
   }
 
   /**
-   * The agent if the caller may see it: public, theirs, or they are an admin.
+   * The agent if the caller may use it: public, shared with one of their groups, theirs, or they are an admin.
    * Anything else is the same 404 as a missing id, so private agents cannot be probed.
    */
   async findVisible(user: AuthUser, id: number): Promise<Agent> {
     const agent = await this.agents.findWithOwner(id);
-    if (!agent || !agentUsableBy(agent, user)) throw new NotFoundError('Agent not found');
+    if (!agent || !(await this.agents.isUsableBy(agent, user))) throw new NotFoundError('Agent not found');
     return agent;
+  }
+
+  /** Whether the user may use this agent now (public, shared with one of their groups, theirs, or they are an admin). */
+  isUsable(user: AuthUser, agent: Agent): Promise<boolean> {
+    return this.agents.isUsableBy(agent, user);
   }
 
   /** My memories stay mine to read and erase after the agent turns private; otherwise the agent must be visible. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, toPage } from '#common';
-import { agentUsableBy, ChatsRepository, DEFAULT_CHAT_TITLE } from '#database';
+import { ChatsRepository, DEFAULT_CHAT_TITLE } from '#database';
 import type { Chat } from '#database';
 import { AgentsService } from '#agents';
 import { Retriever } from '#retrieval';
@@ -35,7 +35,7 @@ export class ChatsService {
   async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {
     const chat = await this.findOwn(user, id);
     // The chat's own documents stay searchable; its agent's only while the user may still use that agent.
-    const agentId = chat.agent && agentUsableBy(chat.agent, user) ? chat.agent.id : null;
+    const agentId = chat.agent && (await this.agents.isUsable(user, chat.agent)) ? chat.agent.id : null;
     return { query: query.q, results: await this.retriever.searchDocuments({ chatId: chat.id, agentId }, query.q, query.limit) };
   }
 

@@ -21,3 +21,4 @@ export * from './auth/current-user.decorator';
 export * from './boot/infrastructure-modules';
 export * from './openapi/api-decorators';
 export * from './openapi/error-response';
+export * from './request-context';

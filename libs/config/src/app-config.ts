@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Env, EnvReader } from './env-parsers';
 import { checkEndpointEmbeddings, LlmEndpointConfig, readLlmEndpoints } from './llm-endpoints';
 import { checkSecret, GENERATE_SECRET_HINT } from './secret-strength';
+import { ModelPrice, readModelPrices } from './model-prices';
 
 export const APP_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -73,6 +74,8 @@ export interface AppConfig {
     maxGenerationSeconds: number;
     /** Attempts after a failure before the first token (unreachable provider, 5xx). */
     retries: number;
+    /** LLM_PRICES: per model, the price of a million input and output tokens; the ledger's cost. */
+    prices: Record<string, ModelPrice>;
   };
   limits: {
     messagesPerMinute: number;
@@ -99,6 +102,10 @@ export interface AppConfig {
   };
   jobs: {
     sessionCleanupIntervalSeconds: number;
+  };
+  audit: {
+    /** AUDIT_RETENTION_DAYS: older audit records are deleted; 0 keeps them forever. */
+    retentionDays: number;
   };
   documents: {
     maxPages: number;
@@ -231,6 +238,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       idleTimeoutSeconds: read.duration('LLM_IDLE_TIMEOUT', 60),
       maxGenerationSeconds: read.duration('LLM_MAX_GENERATION_TIME', 600),
       retries: read.int('LLM_RETRIES', 2, 0, 10),
+      prices: readModelPrices(read),
     },
     limits: {
       messagesPerMinute: read.int('RATE_LIMIT_MESSAGES_PER_MINUTE', 10, 1, 100000),
@@ -252,6 +260,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     jobs: {
       sessionCleanupIntervalSeconds: read.duration('SESSION_CLEANUP_INTERVAL', 3600),
+    },
+    audit: {
+      retentionDays: read.int('AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     },
     documents: {
       maxPages: read.int('DOCUMENT_MAX_PAGES', 500, 1, 100_000),

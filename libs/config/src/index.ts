@@ -7,3 +7,4 @@ export * from './process-env';
 export * from './secret-strength';
 export * from './redact-url';
 export * from './startup-error';
+export * from './model-prices';

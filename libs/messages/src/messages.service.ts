@@ -9,7 +9,7 @@ import {
 } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { agentUsableBy, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchange, Message, MessagesRepository } from '#database';
+import { AgentsRepository, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchange, Message, MessagesRepository } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
 import type { ResolvedModel } from '#llm';
@@ -40,6 +40,7 @@ export class MessagesService {
     private readonly context: AnswerContextBuilder,
     private readonly store: MessagesRepository,
     private readonly documents: DocumentsRepository,
+    private readonly agents: AgentsRepository,
     private readonly storage: DocumentStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -142,7 +143,7 @@ export class MessagesService {
       throw new ConflictError("This chat's agent was deleted: the chat is read-only");
     }
     // Checked on every send: an agent made private stops answering others' chats; their history stays readable.
-    if (!agentUsableBy(chat.agent, user)) throw new NotFoundError("Agent not found: this chat's agent is no longer shared with you");
+    if (!(await this.agents.isUsableBy(chat.agent, user))) throw new NotFoundError("Agent not found: this chat's agent is no longer shared with you");
     return chat;
   }
 

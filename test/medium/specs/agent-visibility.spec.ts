@@ -48,7 +48,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
 
   it('lets everyone use a public agent, but only its owner or an admin change or delete it', async () => {
-    const agent = await ctx.factories.agent(owner, { is_public: true, name: 'Shared' });
+    const agent = await ctx.factories.agent(owner, { visibility: 'public', name: 'Shared' });
     await expect(agents.get(other, agent.id)).resolves.toMatchObject({ name: 'Shared' });
     await expect(chats.create(other, { agent_id: agent.id })).resolves.toMatchObject({ agent_id: agent.id });
     await expect(agents.update(other, agent.id, { name: 'Hijacked' })).rejects.toBeInstanceOf(ForbiddenError);
@@ -70,7 +70,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
 
   it('drops an agent from the public catalogue once it turns private, and lists it again once public', async () => {
-    const agent = await ctx.factories.agent(owner, { is_public: true });
+    const agent = await ctx.factories.agent(owner, { visibility: 'public' });
     expect(await publicCatalogue()).toContain(agent.id);
     await agents.update(owner, agent.id, { is_public: false });
     expect(await publicCatalogue()).not.toContain(agent.id);
@@ -80,7 +80,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
 
   it('hides a soft-deleted agent from everyone, its owner and admins included, while its chats stay readable', async () => {
-    const agent = await ctx.factories.agent(owner, { is_public: true });
+    const agent = await ctx.factories.agent(owner, { visibility: 'public' });
     const chat = await ctx.factories.chat(other, agent);
     await agents.remove(owner, agent.id);
 
@@ -107,7 +107,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
 
   it('keeps my memories of an agent readable and erasable after it turns private; without any, it is not found', async () => {
-    const agent = await ctx.factories.agent(owner, { is_public: true });
+    const agent = await ctx.factories.agent(owner, { visibility: 'public' });
     const memory = await ctx.factories.memory(other, agent, 'Works on the Lyon project.');
     await ctx.factories.memory(owner, agent, "The owner's own memory.");
     await agents.update(owner, agent.id, { is_public: false });
@@ -119,7 +119,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
 
   it('pages my memories newest first', async () => {
-    const agent = await ctx.factories.agent(owner, { is_public: true });
+    const agent = await ctx.factories.agent(owner, { visibility: 'public' });
     const learnt = [];
     for (const content of ['First.', 'Second.', 'Third.']) learnt.push(await ctx.factories.memory(other, agent, content));
     const first = await agents.listMemories(other, agent.id, { limit: 2 });

@@ -77,7 +77,7 @@ describe('Follow-up jobs (ChatTitleJob, MemoryLearningJob)', () => {
 
     it('keeps what the model lists about the user, once: a repeat differing only by accents is not stored again', async () => {
       const user = await ctx.factories.user();
-      const agent = await ctx.factories.agent(owner, { is_public: true, learn_from_interaction: true });
+      const agent = await ctx.factories.agent(owner, { visibility: 'public', learn_from_interaction: true });
       ctx.sim.reply = () => '```json\n["Travaille sur le projet Lyon.", "Préfère le thé."]\n```';
       await ctx.get(MemoryLearningJob).handle({ messageId: await exchangeWith(user, agent) });
       ctx.sim.reply = () => '["Prefere le the.", "Parle français."]';
@@ -95,9 +95,9 @@ describe('Follow-up jobs (ChatTitleJob, MemoryLearningJob)', () => {
 
     it('learns nothing once the agent is no longer usable by that user (turned private, or deleted)', async () => {
       const user = await ctx.factories.user();
-      const agent = await ctx.factories.agent(owner, { is_public: true, learn_from_interaction: true });
+      const agent = await ctx.factories.agent(owner, { visibility: 'public', learn_from_interaction: true });
       const messageId = await exchangeWith(user, agent);
-      await db().getRepository(Agent).update(agent.id, { is_public: false });
+      await db().getRepository(Agent).update(agent.id, { visibility: 'private' });
       await ctx.get(MemoryLearningJob).handle({ messageId });
 
       const deleted = await ctx.factories.agent(owner, { learn_from_interaction: true });

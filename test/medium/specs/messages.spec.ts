@@ -36,9 +36,9 @@ describe('Messages (MessagesService with the LLM simulator)', () => {
     const stored = (chatId: number) => ctx.get(DataSource).getRepository(Message).countBy({ chat_id: chatId });
 
     it('refuses a chat whose agent turned private to its user (not found), storing nothing; its owner and admins keep theirs', async () => {
-      const agent = await ctx.factories.agent(owner, { is_public: true });
+      const agent = await ctx.factories.agent(owner, { visibility: 'public' });
       const [userChat, ownerChat, adminChat] = await Promise.all([user, owner, admin].map((who) => ctx.factories.chat(who, agent)));
-      await ctx.get(DataSource).getRepository(Agent).update(agent.id, { is_public: false });
+      await ctx.get(DataSource).getRepository(Agent).update(agent.id, { visibility: 'private' });
 
       await expect(send(user, userChat.id)).rejects.toThrow(NotFoundError);
       expect(await stored(userChat.id)).toBe(0);
@@ -49,7 +49,7 @@ describe('Messages (MessagesService with the LLM simulator)', () => {
     });
 
     it('makes the chats of a deleted agent read-only for everyone (conflict), storing nothing', async () => {
-      const agent = await ctx.factories.agent(owner, { is_public: true });
+      const agent = await ctx.factories.agent(owner, { visibility: 'public' });
       const [userChat, ownerChat] = await Promise.all([user, owner].map((who) => ctx.factories.chat(who, agent)));
       await ctx.get(DataSource).getRepository(Agent).softDelete(agent.id);
 

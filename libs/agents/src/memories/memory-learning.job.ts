@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { agentUsableBy, ChatsRepository, MemoriesRepository, MessagesRepository, unaccent } from '#database';
+import { AgentsRepository, ChatsRepository, MemoriesRepository, MessagesRepository, unaccent } from '#database';
 import { LlmRegistry } from '#llm';
 import { EmbeddingService } from '#retrieval';
 import { OnJob } from '#jobs';
@@ -39,6 +39,7 @@ export class MemoryLearningJob {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly chats: ChatsRepository,
+    private readonly agents: AgentsRepository,
     private readonly memories: MemoriesRepository,
     private readonly registry: LlmRegistry,
     private readonly embeddings: EmbeddingService,
@@ -51,7 +52,7 @@ export class MemoryLearningJob {
     const { userMessage: question, assistantMessage: answer } = exchange;
     const chat = await this.chats.findWithAgentAndUser(answer.chat_id);
     // The flag and the agent's visibility are read now: turning either off stops learning at once.
-    if (!chat?.agent?.learn_from_interaction || !chat.user || !agentUsableBy(chat.agent, chat.user)) return;
+    if (!chat?.agent?.learn_from_interaction || !chat.user || !(await this.agents.isUsableBy(chat.agent, chat.user))) return;
 
     const { provider, model } = this.registry.resolve(chat.agent.model);
     const result = await provider.chat({

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   DeleteDateColumn,
@@ -11,7 +12,11 @@ import {
 } from 'typeorm';
 import { User } from './user.entity';
 
+export const AGENT_VISIBILITIES = ['private', 'groups', 'public'] as const;
+export type AgentVisibility = (typeof AGENT_VISIBILITIES)[number];
+
 @Entity('agents')
+@Check('CHK_agents_visibility', `"visibility" IN ('private', 'groups', 'public')`)
 export class Agent {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -25,9 +30,10 @@ export class Agent {
   @Column({ type: 'boolean', default: false })
   learn_from_interaction!: boolean;
 
-  @Index('IDX_agents_is_public')
-  @Column({ type: 'boolean', default: false })
-  is_public!: boolean;
+  /** `groups`: shared with the groups in agent_groups. */
+  @Index('IDX_agents_visibility')
+  @Column({ type: 'varchar', length: 8, default: 'private' })
+  visibility!: AgentVisibility;
 
   @Index('IDX_agents_owner_id')
   @Column({ type: 'int' })
@@ -57,7 +63,15 @@ export class Agent {
   deleted_at!: Date | null;
 }
 
-/** Public, its owner, or an admin; nobody once deleted. Checked on every use, not only at chat creation (a public agent may turn private). */
-export function agentUsableBy(agent: Agent, user: { id: number; is_admin: boolean }): boolean {
-  return !agent.deleted_at && (agent.is_public || agent.owner_id === user.id || user.is_admin);
+/**
+ * Who may use an agent (see its chats answer, search its documents, find it in
+ * the catalogue): everyone when public, members of the groups it is shared with,
+ * its owner, an admin; nobody once deleted. Checked on every use, not only at
+ * chat creation (an agent may stop being shared). `inSharedGroup`: the user is
+ * a member of one of the agent's groups (AgentsRepository.isUsableBy asks the
+ * database only when that decides it).
+ */
+export function agentUsableBy(agent: Agent, user: { id: number; is_admin: boolean }, inSharedGroup = false): boolean {
+  if (agent.deleted_at) return false;
+  return agent.visibility === 'public' || agent.owner_id === user.id || user.is_admin || (agent.visibility === 'groups' && inSharedGroup);
 }

@@ -8,6 +8,7 @@ import { StreamingAnswers1795620000005 } from './1795620000005-StreamingAnswers'
 import { ChatListOrder1795620000006 } from './1795620000006-ChatListOrder';
 import { AnswerLiveness1795620000008 } from './1795620000008-AnswerLiveness';
 import { VectorIndex1795620000009 } from './1795620000009-VectorIndex';
+import { Organisation1795620000010 } from './1795620000010-Organisation';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ChatListOrder1795620000006,
   AnswerLiveness1795620000008,
   VectorIndex1795620000009,
+  Organisation1795620000010,
 ];

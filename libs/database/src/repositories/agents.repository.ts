@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Agent } from '../entities/agent.entity';
+import { Agent, agentUsableBy } from '../entities/agent.entity';
+import { AgentGroup, GroupMember } from '../entities/group.entity';
 import type { PageRange } from './page-range';
 
 /** Every query on agents. Deleted (soft) agents are left out unless a method says otherwise. */
@@ -19,9 +20,25 @@ export class AgentsRepository {
     return this.agents.findOne({ where: { id }, relations: { owner: true } });
   }
 
+  /**
+   * The one rule of who may use an agent (`agentUsableBy`), asking the
+   * database whether the user is in one of the agent's groups only when that decides it.
+   */
+  async isUsableBy(agent: Agent, user: { id: number; is_admin: boolean }): Promise<boolean> {
+    if (agentUsableBy(agent, user)) return true;
+    if (agent.deleted_at || agent.visibility !== 'groups') return false;
+    const shared = await this.dataSource
+      .getRepository(AgentGroup)
+      .createQueryBuilder('shared')
+      .innerJoin(GroupMember, 'member', 'member.group_id = shared.group_id')
+      .where('shared.agent_id = :agentId AND member.user_id = :userId', { agentId: agent.id, userId: user.id })
+      .getExists();
+    return agentUsableBy(agent, user, shared);
+  }
+
   /** The public catalogue, by name, owners loaded. */
   listPublic(): Promise<Agent[]> {
-    return this.agents.find({ where: { is_public: true }, relations: { owner: true }, order: { name: 'ASC', id: 'ASC' } });
+    return this.agents.find({ where: { visibility: 'public' }, relations: { owner: true }, order: { name: 'ASC', id: 'ASC' } });
   }
 
   /**

@@ -6,6 +6,8 @@ import { MemoriesRepository } from './memories.repository';
 import { MessagesRepository } from './messages.repository';
 import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
+import { UsageRepository } from './usage.repository';
+import { AuditRepository } from './audit.repository';
 
 export * from './agents.repository';
 export * from './database-probe';
@@ -20,6 +22,8 @@ export * from './messages.repository';
 export * from './page-range';
 export * from './sessions.repository';
 export * from './users.repository';
+export * from './usage.repository';
+export * from './audit.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository];
+export const REPOSITORIES = [AgentsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository];

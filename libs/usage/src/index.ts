@@ -1,0 +1,2 @@
+export * from './usage-ledger';
+export * from './usage.module';
