@@ -169,7 +169,8 @@ export class AgentsService {
     return catalogue;
   }
 
-  private invalidateCatalogue(): Promise<boolean> {
-    return this.cache.del(PUBLIC_AGENTS_CACHE_KEY);
+  /** Drops every cached catalogue entry: after any change to an agent, its sharing, or its owner's deletion. */
+  async invalidateCatalogue(): Promise<void> {
+    await this.cache.del(PUBLIC_AGENTS_CACHE_KEY);
   }
 }
