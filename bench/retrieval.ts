@@ -6,10 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
-import { buildDataSourceOptions, DocumentsRepository, MemoriesRepository, runMigrations, tsvectorSql, unaccent } from '#database';
+import { buildDataSourceOptions, DocumentsRepository, MemoriesRepository, runMigrations, tsvectorSql, unaccent, UsageRepository } from '#database';
 import { LlmRegistry } from '#llm';
 import type { LlmProvider } from '#llm';
 import { EmbeddingService, Retriever, VectorIndex } from '#retrieval';
+import { UsageLedger } from '#usage';
 import { percentile, round } from './lib/stats';
 
 const DIM = 256;
@@ -42,7 +43,7 @@ function vectorOf(text: string): number[] {
 const localProvider = {
   name: 'vllm',
   configuredModels: () => [{ id: 'bench-embed', provider: 'vllm', capabilities: ['embeddings'], served: true }],
-  embed: async (texts: string[]) => texts.map(vectorOf),
+  embed: async (texts: string[]) => ({ vectors: texts.map(vectorOf) }),
 } as unknown as LlmProvider;
 
 /** The domain words, then made-up ones (three syllables), in a fixed order: most frequent first. */
@@ -150,7 +151,7 @@ async function timeSearches(retriever: Retriever, agentId: number, queries: stri
   const times: number[] = [];
   for (const [i, query] of queries.entries()) {
     const start = performance.now();
-    await retriever.searchDocuments({ agentId }, query, 6);
+    await retriever.searchDocuments({ agentId }, query, 6, { userId: null, agentId });
     if (i >= 5) times.push(performance.now() - start);
   }
   return { p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)) };
@@ -171,7 +172,8 @@ export async function benchRetrieval(sizes: number[], vectorSizes: number[], que
       const documents = new DocumentsRepository(dataSource);
       const vectors = new VectorIndex(documents);
       await vectors.onModuleInit();
-      const embeddings = new EmbeddingService(new LlmRegistry(withVectors ? [localProvider] : [], config));
+      const ledger = new UsageLedger(new UsageRepository(dataSource), config);
+      const embeddings = new EmbeddingService(new LlmRegistry(withVectors ? [localProvider] : [], config), ledger);
       const retriever = new Retriever(documents, new MemoriesRepository(dataSource), embeddings, vectors);
       const seedStart = performance.now();
       const { agentId, samples } = await seedChunks(dataSource, size, withVectors, vectors, queries + 5);

@@ -292,6 +292,24 @@ describe('Contract: the generated client drives the API', () => {
     expect(ok(await second.api.GET('/api/sessions')).items).toHaveLength(1);
   });
 
+  it('reads usage as JSON and CSV, every agent, and a user with usage and sessions, as an admin', async () => {
+    const report = ok(await admin.GET('/api/admin/usage', { params: { query: { group_by: 'user', limit: 10 } } }));
+    if (typeof report === 'string') throw new Error('a JSON report was asked for');
+    expect(report.next_before).toBeNull();
+    expect(report.items.find((row) => row.key === String(userId))?.calls).toBeGreaterThan(0);
+    expect(report.totals.calls).toBe(report.items.reduce((total, row) => total + row.calls, 0));
+    const csv = await admin.GET('/api/admin/usage', { params: { query: { group_by: 'user', format: 'csv' } }, parseAs: 'text' });
+    expect(csv.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(String(csv.data).split('\r\n')).toHaveLength(report.items.length + 2);
+
+    const agents = ok(await admin.GET('/api/admin/agents', { params: { query: { limit: 10 } } }));
+    expect(agents.items.find((agent) => agent.id === agentId)).toMatchObject({ owner: { id: userId }, chat_count: expect.any(Number) });
+    const detail = ok(await admin.GET('/api/admin/users/{id}', { params: { path: { id: adminId } } }));
+    expect(detail.sessions.length).toBeGreaterThan(0);
+    expect(detail.usage.this_month.tokens).toBeGreaterThanOrEqual(detail.usage.today.tokens);
+    expect((await user.GET('/api/admin/usage')).response.status).not.toBe(200);
+  });
+
   it('got from every call a response matching the schema the spec documents for it', () => {
     expect([...conformance]).toEqual([]);
   });

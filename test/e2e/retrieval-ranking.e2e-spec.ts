@@ -84,7 +84,7 @@ describe('Retrieval ranking (bounded full-text, stored float32 vectors)', () => 
     retriever = c.t.app.get(Retriever);
     const embeddings = c.t.app.get(EmbeddingService);
     model = embeddings.model!;
-    [query] = await embeddings.embed([QUESTION]);
+    [query] = await embeddings.embed([QUESTION], { purpose: 'query_embedding', userId: owner.id });
   });
   afterAll(() => c.close());
 
@@ -95,7 +95,7 @@ describe('Retrieval ranking (bounded full-text, stored float32 vectors)', () => 
       'Le budget du projet Zebra est validé.',
       'Zebra, zebra, zebra : le nom de code du projet.',
     ]);
-    const results = await retriever.searchDocuments({ agentId }, 'budget zebra', 6);
+    const results = await retriever.searchDocuments({ agentId }, 'budget zebra', 6, { userId: owner.id, agentId });
     expect(results.map((r) => r.text).slice(0, 2)).toEqual(['Zebra, zebra, zebra : le nom de code du projet.', 'Le budget du projet Zebra est validé.']);
     expect(results).toHaveLength(6);
   });
@@ -110,7 +110,7 @@ describe('Retrieval ranking (bounded full-text, stored float32 vectors)', () => 
     );
     const expected = nearestStored(stored, query, 6);
 
-    const results = await retriever.searchDocuments({ agentId }, QUESTION, 6);
+    const results = await retriever.searchDocuments({ agentId }, QUESTION, 6, { userId: owner.id, agentId });
     expect(results.map((r) => r.chunk_id)).toEqual(expected.map((e) => e.id));
     results.forEach((r, i) => expect(r.similarity).toBeCloseTo(expected[i].similarity, 3));
   });

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { PUBLIC_AGENTS_CACHE_KEY } from '#agents';
+import { memberOfCacheKey } from '#groups';
 import { REDIS } from '#redis';
 import { signUp } from '../support/auth';
 import type { SignedIn } from '../support/auth';
@@ -173,6 +174,30 @@ describeWithRedis('Redis outage', () => {
         return cachedCatalogue();
       }, (cached) => cached !== stale);
       expect(await catalogue(user)).not.toContain('Turned private');
+    });
+
+    it("never lists a group's agent to a member removed during an outage, although Redis comes back with their old groups", async () => {
+      const [owner, member] = [await signUp(t), await signUp(t)];
+      const group = (await t.http().post('/api/admin/groups').set(admin.auth).send({ name: `Outage ${member.id}` }).expect(201)).body.id;
+      for (const user of [owner, member]) await t.http().put(`/api/admin/groups/${group}/members/${user.id}`).set(admin.auth).expect(204);
+      await t.http().post('/api/agents').set(owner.auth).send({ name: 'Shared in an outage', visibility: 'groups', group_ids: [group] }).expect(201);
+      expect(await catalogue(member)).toContain('Shared in an outage');
+      const cachedGroups = () => inspect.get(`${t.config.redisKeyPrefix}cache::${memberOfCacheKey(member.id)}`);
+      const stale = await cachedGroups();
+      expect(stale).toContain(`[${group}]`);
+
+      await link.cut();
+      await t.http().delete(`/api/admin/groups/${group}/members/${member.id}`).set(admin.auth).expect(204);
+      expect(await catalogue(member)).not.toContain('Shared in an outage');
+
+      await link.restore();
+      await ready();
+      expect(await cachedGroups()).toBe(stale); // the invalidation never reached Redis
+      await waitFor(async () => {
+        expect(await catalogue(member)).not.toContain('Shared in an outage');
+        return cachedGroups();
+      }, (cached) => cached !== stale);
+      expect(await catalogue(member)).not.toContain('Shared in an outage');
     });
   });
 });

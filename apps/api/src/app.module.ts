@@ -4,12 +4,15 @@ import { AppValidationPipe, HttpExceptionFilter, infrastructureModules, RateLimi
 import type { AppConfig } from '#config';
 import { JobsModule } from '#jobs';
 import { LlmModule } from '#llm';
-import { AgentsModule } from '#agents';
+import { AdminAgentsModule, AgentsModule } from '#agents';
+import { AuditModule } from '#audit';
 import { AuthModule } from '#auth';
 import { SessionsModule } from '#sessions';
-import { AdminBootstrapModule, UsersModule } from '#users';
+import { UsageReportsModule } from '#usage';
+import { AdminBootstrapModule, UserAdminModule, UsersModule } from '#users';
 import { ChatsModule } from '#chats';
 import { DocumentsModule } from '#documents';
+import { GroupsModule } from '#groups';
 import { HealthModule } from '#health';
 import { MetricsModule } from '#health';
 import { MessagesModule } from '#messages';
@@ -29,13 +32,18 @@ export class AppModule {
         HealthModule,
         LlmModule,
         AuthModule,
+        AuditModule,
         UsersModule,
+        UserAdminModule,
         AdminBootstrapModule,
         SessionsModule,
+        GroupsModule,
         AgentsModule,
+        AdminAgentsModule,
         ChatsModule,
         DocumentsModule,
         MessagesModule,
+        UsageReportsModule,
         SocketGatewayModule,
       ],
       providers: [

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureModules } from '#common';
 import type { AppConfig } from '#config';
 import { AgentsModule } from '#agents';
+import { AuditModule } from '#audit';
 import { ChatsModule } from '#chats';
 import { JobsModule } from '#jobs';
 import { DocumentsProcessingModule } from '#documents';
@@ -20,6 +21,7 @@ export class WorkerModule {
         RetrievalModule,
         DocumentsProcessingModule,
         SessionsModule,
+        AuditModule,
         AgentsModule,
         ChatsModule,
       ],

@@ -9,7 +9,19 @@ export class AgentResponse {
   @ApiProperty({ example: 'You are a test agent' }) system_prompt!: string;
   @ApiProperty() learn_from_interaction!: boolean;
   @ApiProperty({ description: "True when `visibility` is `public` (the seed's field)." }) is_public!: boolean;
-  @ApiProperty({ enum: AGENT_VISIBILITIES, enumName: 'AgentVisibility' }) visibility!: AgentVisibility;
+  @ApiProperty({
+    enum: AGENT_VISIBILITIES,
+    enumName: 'AgentVisibility',
+    description: '`private`: its owner (and admins); `groups`: also the members of `group_ids`; `public`: everyone.',
+  })
+  visibility!: AgentVisibility;
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    nullable: true,
+    description: 'The groups it is shared with, shown to its owner and admins (empty unless `visibility` is `groups`); null for anyone else and in the catalogue.',
+  })
+  group_ids!: number[] | null;
   @ApiProperty({ type: 'integer' }) owner_id!: number;
   @ApiProperty({ nullable: true, type: String, example: 'ADA', description: "The owner's trigramme (never their email)." })
   owner_trigramme!: string | null;
@@ -20,8 +32,11 @@ export class AgentResponse {
   @ApiProperty() updated_at!: Date;
 }
 
-/** Expects `owner` loaded; shows the owner's id and trigramme only. */
-export function presentAgent(agent: Agent): AgentResponse {
+/**
+ * Expects `owner` loaded; shows the owner's id and trigramme only. `groupIds`: the groups it is
+ * shared with, for its owner or an admin; null (not shown) for anyone else.
+ */
+export function presentAgent(agent: Agent, groupIds: number[] | null = null): AgentResponse {
   const { id, name, system_prompt, learn_from_interaction, visibility, owner_id, model, temperature, avatar_url } = agent;
   return {
     id,
@@ -30,6 +45,7 @@ export function presentAgent(agent: Agent): AgentResponse {
     learn_from_interaction,
     is_public: visibility === 'public',
     visibility,
+    group_ids: groupIds,
     owner_id,
     owner_trigramme: agent.owner?.trigramme ?? null,
     model,
@@ -47,6 +63,6 @@ export class MemoryResponse {
   @ApiProperty() created_at!: Date;
 }
 
-export class AgentPage extends PageOf(AgentResponse, 'Public catalogue: by name, then id. My agents: most recently changed first.') {}
+export class AgentPage extends PageOf(AgentResponse, 'Catalogue (public and shared with my groups): by name, then id. My agents: most recently changed first.') {}
 
 export class MemoryPage extends PageOf(MemoryResponse, 'Newest first.') {}

@@ -16,13 +16,14 @@ export class AgentsController {
   @Get()
   @ApiOkResponse({
     type: AgentPage,
-    description: 'Public agents by name, then id (cached for 300 s, refreshed on any change). A `before` no longer public is 422: list again from the first page.',
+    description:
+      'Public agents and those shared with my groups, by name, then id (cached, refreshed on any change to an agent or to my groups). A `before` no longer listed is 422: list again from the first page.',
   })
   @Header('Content-Type', 'application/json; charset=utf-8')
-  @ApiOperation({ summary: 'List public agents' })
+  @ApiOperation({ summary: 'List the agents I may use (the catalogue)' })
   @ApiQueryErrors()
-  listPublic(@Query() query: ListAgentsQuery): Promise<string> {
-    return this.agents.listPublicJson(query);
+  listCatalogue(@CurrentUser() user: AuthUser, @Query() query: ListAgentsQuery): Promise<string> {
+    return this.agents.listCatalogueJson(user, query);
   }
 
   @Get('my')
@@ -43,7 +44,7 @@ export class AgentsController {
 
   @Get(':id')
   @ApiOkResponse({ type: AgentResponse })
-  @ApiErrors({ 404: 'Missing, deleted, or private and not mine.' })
+  @ApiErrors({ 404: 'Missing, deleted, or not shared with me.' })
   @ApiOperation({ summary: 'Get an agent' })
   @ApiIdParams('id')
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number): Promise<AgentResponse> {

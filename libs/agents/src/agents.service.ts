@@ -1,6 +1,4 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
 import { ForbiddenError, NotFoundError, toPage, ValidationError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
@@ -10,76 +8,62 @@ import { ModelCatalog } from '#llm';
 import { Retriever } from '#retrieval';
 import type { SearchQuery, SearchResponse } from '#retrieval';
 import { DocumentStorage } from '#documents';
+import { AgentCatalogue } from './agent-catalogue';
 import { AgentPage, AgentResponse, MemoryPage, presentAgent } from './agent.presenter';
+import { AgentSharing } from './agent-sharing';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import type { AuthUser } from '#auth';
-
-/** The public catalogue's cache entry; dropped on every change to any agent. */
-export const PUBLIC_AGENTS_CACHE_KEY = 'agents:public';
-const PUBLIC_AGENTS_TTL_MS = 300_000;
-
-/** The cached catalogue: ids in catalogue order, and each agent's JSON at the same index. */
-interface PublicCatalogue {
-  ids: number[];
-  agents: string[];
-}
 
 @Injectable()
 export class AgentsService {
   constructor(
     private readonly agents: AgentsRepository,
     private readonly memories: MemoriesRepository,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ModelCatalog,
     private readonly documents: DocumentStorage,
     private readonly retriever: Retriever,
+    private readonly catalogue: AgentCatalogue,
+    private readonly sharing: AgentSharing,
   ) {}
 
-  /**
-   * A page of public agents (by name, then id) as a JSON `AgentPage` body,
-   * cut from the whole catalogue held in the cache (shared through Redis when
-   * configured). Each agent is cached already serialised: deserialising and
-   * re-serialising the objects took 9% of this route's CPU (profiled).
-   * `before` is the last agent seen; one no longer public is refused (422):
-   * its place in the order is unknown, so the client lists again from the start.
-   */
-  async listPublicJson(query: PageRange): Promise<string> {
-    const catalogue = await this.publicCatalogue();
-    const start = query.before ? catalogue.ids.indexOf(query.before) + 1 : 0;
-    if (query.before && start === 0) {
-      throw new ValidationError([{ loc: ['query', 'before'], msg: 'before is no longer a public agent: list again from the first page' }]);
-    }
-    const rows = catalogue.ids.slice(start, start + query.limit + 1).map((id, i) => ({ id, json: catalogue.agents[start + i] }));
-    const page = toPage(rows, query.limit, (row) => row.json, (row) => row.id);
-    return `{"items":[${page.items.join(',')}],"next_before":${page.next_before}}`;
+  /** A page of my catalogue, public agents and those shared with my groups, by name then id, as a JSON `AgentPage` body. */
+  listCatalogueJson(user: AuthUser, query: PageRange): Promise<string> {
+    return this.catalogue.pageJson(user.id, query);
   }
 
   /** My agents, most recently changed first. */
   async listMine(user: AuthUser, query: PageRange): Promise<AgentPage> {
     const rows = await this.agents.listOwnedPage(user.id, { limit: query.limit + 1, before: query.before });
-    return toPage(rows, query.limit, presentAgent, (agent) => agent.id);
+    const shared = await this.agents.groupIdsOf(rows.filter((agent) => agent.visibility === 'groups').map((agent) => agent.id));
+    return toPage(rows, query.limit, (agent) => presentAgent(agent, shared.get(agent.id) ?? []), (agent) => agent.id);
   }
 
   async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
     const model = body.model ?? this.models.defaultChatModel();
     this.checkModelAndPrompt({ ...body, model });
-    const { is_public, ...fields } = body;
-    const id = await this.agents.insert({ ...fields, visibility: is_public ? 'public' : 'private', model, owner_id: user.id });
+    const { is_public, visibility, group_ids, ...fields } = body;
+    const sharing = (await this.sharing.resolve(user, { is_public, visibility, group_ids }, null)) ?? { visibility: 'private', groupIds: [] };
+    const id = await this.agents.insert({ ...fields, visibility: sharing.visibility, model, owner_id: user.id }, sharing.groupIds);
     await this.invalidateCatalogue();
+    await this.sharing.recordChange(user, { id, name: fields.name }, null, sharing);
     return this.get(user, id);
   }
 
   async get(user: AuthUser, id: number): Promise<AgentResponse> {
-    return presentAgent(await this.findVisible(user, id));
+    const agent = await this.findVisible(user, id);
+    return presentAgent(agent, await this.groupIdsShownTo(user, agent));
   }
 
   async update(user: AuthUser, id: number, body: UpdateAgentDto): Promise<AgentResponse> {
     const agent = await this.findEditable(user, id);
     this.checkModelAndPrompt(body);
-    const { is_public, ...fields } = body;
-    await this.agents.update(agent.id, { ...fields, ...(is_public === undefined ? {} : { visibility: is_public ? 'public' : 'private' }) });
+    const { is_public, visibility, group_ids, ...fields } = body;
+    const current = { visibility: agent.visibility, groupIds: (await this.agents.groupIdsOf([agent.id])).get(agent.id) ?? [] };
+    const sharing = await this.sharing.resolve(user, { is_public, visibility, group_ids }, current);
+    await this.agents.update(agent.id, { ...fields, ...(sharing ? { visibility: sharing.visibility } : {}) }, sharing?.groupIds);
     await this.invalidateCatalogue();
+    if (sharing) await this.sharing.recordChange(user, { id: agent.id, name: fields.name ?? agent.name }, current, sharing);
     return this.get(user, id);
   }
 
@@ -109,7 +93,8 @@ export class AgentsService {
   /** Retrieval over the agent's own documents, to check a knowledge base (owner or admin). */
   async search(user: AuthUser, id: number, query: SearchQuery): Promise<SearchResponse> {
     const agent = await this.findEditable(user, id);
-    return { query: query.q, results: await this.retriever.searchDocuments({ agentId: agent.id }, query.q, query.limit) };
+    const searcher = { userId: user.id, agentId: agent.id };
+    return { query: query.q, results: await this.retriever.searchDocuments({ agentId: agent.id }, query.q, query.limit, searcher) };
   }
 
   /**
@@ -159,18 +144,14 @@ export class AgentsService {
     if (problems.length > 0) throw new ValidationError(problems);
   }
 
-  /** The public agents' ids and, at the same index, each agent's JSON; from the cache, else built and cached. */
-  private async publicCatalogue(): Promise<PublicCatalogue> {
-    const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);
-    if (typeof cached === 'string') return JSON.parse(cached) as PublicCatalogue;
-    const agents = await this.agents.listPublic();
-    const catalogue = { ids: agents.map((agent) => agent.id), agents: agents.map((agent) => JSON.stringify(presentAgent(agent))) };
-    await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, JSON.stringify(catalogue), PUBLIC_AGENTS_TTL_MS);
-    return catalogue;
+  /** The groups it is shared with, for its owner or an admin; null (not shown) for anyone else. */
+  private async groupIdsShownTo(user: AuthUser, agent: Agent): Promise<number[] | null> {
+    if (agent.owner_id !== user.id && !user.is_admin) return null;
+    return agent.visibility === 'groups' ? ((await this.agents.groupIdsOf([agent.id])).get(agent.id) ?? []) : [];
   }
 
-  /** Drops every cached catalogue entry: after any change to an agent, its sharing, or its owner's deletion. */
+  /** Drops every cached catalogue entry (public and every group's): after any change to an agent, its sharing, or its owner's deletion. */
   async invalidateCatalogue(): Promise<void> {
-    await this.cache.del(PUBLIC_AGENTS_CACHE_KEY);
+    await this.catalogue.invalidate();
   }
 }

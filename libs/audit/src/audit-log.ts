@@ -9,8 +9,11 @@ export interface AuditActor {
   email: string;
 }
 
+export const AUDIT_TARGET_TYPES = ['user', 'group', 'agent', 'document', 'session', 'budget', 'route', 'api_key'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
 export interface AuditTarget {
-  type: 'user' | 'group' | 'agent' | 'document' | 'session' | 'budget' | 'route' | 'api_key';
+  type: AuditTargetType;
   id: number | string;
   /** A readable name at the time: an email, a group's or agent's name, a filename. */
   label?: string | null;

@@ -55,6 +55,6 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The token stops working everywhere.' })
   @ApiOperation({ summary: 'Sign out: revoke this token' })
   logout(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.auth.logout(user.session_id, user.id);
+    return this.auth.logout(user);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '#audit';
 import { RateLimitModule } from '#common';
 import { SessionsModule } from '#sessions';
 import { UsersModule } from '#users';
@@ -10,7 +11,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 
 /** Sign-up, sign-in and sign-out, the bearer tokens, and the guard that checks them. */
 @Module({
-  imports: [UsersModule, SessionsModule, RateLimitModule],
+  imports: [AuditModule, UsersModule, SessionsModule, RateLimitModule],
   controllers: [AuthController],
   providers: [
     // Enforces @Authenticated on every route of every feature.

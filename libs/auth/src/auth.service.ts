@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditLog } from '#audit';
+import type { AuditEntry } from '#audit';
 import { ForbiddenError, RateLimiter, UnauthorizedError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
@@ -6,6 +8,7 @@ import type { User } from '#database';
 import { SessionsService } from '#sessions';
 import { hashPassword, presentUser, UserResponse, UsersService, verifyPassword } from '#users';
 import { AccessTokens } from './access-tokens';
+import type { AuthUser } from './auth-user';
 import type { LoginDto, RegisterDto, TokenResponse } from './dto/auth.dto';
 
 export interface ClientInfo {
@@ -14,6 +17,20 @@ export interface ClientInfo {
 }
 
 const BAD_CREDENTIALS = 'Incorrect email, trigramme or password';
+
+/**
+ * A failed login's record. An unknown account has no actor and no identifier
+ * (what was typed may be a password typed in the wrong field).
+ */
+function failedLogin(user: User | null, reason: 'unknown_account' | 'wrong_password' | 'deactivated'): AuditEntry {
+  const actor = user ? { id: user.id, email: user.email } : null;
+  const target = user ? { type: 'user' as const, id: user.id, label: user.email } : null;
+  return { action: 'auth.login', outcome: 'failure', actor, target, details: { reason } };
+}
+
+function userRecord(action: string, user: { id: number; email: string }): AuditEntry {
+  return { action, actor: { id: user.id, email: user.email }, target: { type: 'user', id: user.id, label: user.email } };
+}
 
 @Injectable()
 export class AuthService {
@@ -26,6 +43,7 @@ export class AuthService {
     private readonly tokens: AccessTokens,
     private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {
     this.dummyHash = hashPassword('not-a-real-password', config.auth.bcryptRounds);
   }
@@ -34,7 +52,9 @@ export class AuthService {
     if (!this.config.auth.allowRegistration) throw new ForbiddenError('Registration is closed');
     const { registrationsPerWindow: limit, registrationWindowSeconds: windowSeconds } = this.config.auth;
     await this.rateLimiter.consume({ key: `register:ip:${client.ip ?? 'unknown'}`, limit, windowSeconds });
-    return presentUser(await this.users.create(body));
+    const user = await this.users.create(body);
+    await this.audit.record({ ...userRecord('auth.register', user), details: { is_admin: user.is_admin } });
+    return presentUser(user);
   }
 
   async login(body: LoginDto, client: ClientInfo): Promise<TokenResponse> {
@@ -47,13 +67,22 @@ export class AuthService {
     await this.rateLimiter.consume({ key: `login:account:${account}`, limit, windowSeconds });
 
     const valid = await verifyPassword(body.password, user?.hashed_password ?? (await this.dummyHash));
-    if (!user || !valid) throw new UnauthorizedError(BAD_CREDENTIALS);
-    if (!user.is_active) throw new ForbiddenError('This account is deactivated');
-    return this.issueToken(user, client);
+    if (!user || !valid) {
+      await this.audit.record(failedLogin(user, user ? 'wrong_password' : 'unknown_account'));
+      throw new UnauthorizedError(BAD_CREDENTIALS);
+    }
+    if (!user.is_active) {
+      await this.audit.record(failedLogin(user, 'deactivated'));
+      throw new ForbiddenError('This account is deactivated');
+    }
+    const token = await this.issueToken(user, client);
+    await this.audit.record(userRecord('auth.login', user));
+    return token;
   }
 
-  async logout(sessionId: string, userId: number): Promise<void> {
-    await this.sessions.revokeOwn(userId, sessionId);
+  async logout(user: AuthUser): Promise<void> {
+    await this.sessions.revokeOwn(user.id, user.session_id);
+    await this.audit.record({ action: 'auth.logout', actor: user, target: { type: 'session', id: user.session_id } });
   }
 
   private async issueToken(user: User, client: ClientInfo): Promise<TokenResponse> {

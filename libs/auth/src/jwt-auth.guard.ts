@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { AuditLog } from '#audit';
 import { AUTHENTICATION, ForbiddenError, UnauthorizedError } from '#common';
 import type { AuthenticationOptions } from '#common';
 import { UrlTickets } from '#sessions';
@@ -9,6 +10,13 @@ import { AccessTokens } from './access-tokens';
 import type { AuthUser } from './auth-user';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
+
+/** `GET /api/admin/users/:id`: the route's pattern, not the URL, so records of one route are found together. */
+function routeOf(request: Request): string {
+  const route = request.route as { path?: unknown } | undefined;
+  const path = typeof route?.path === 'string' ? route.path : request.path;
+  return `${request.method} ${path}`.slice(0, 64);
+}
 
 /**
  * The global guard (APP_GUARD): routes marked @Authenticated require a valid
@@ -21,6 +29,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
     private readonly tickets: UrlTickets,
+    private readonly audit: AuditLog,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,7 +48,10 @@ export class JwtAuthGuard implements CanActivate {
       user = await this.tickets.verify(ticket, required.ticket.purpose as TicketPurpose, resourceId);
     } else throw new UnauthorizedError();
     request.user = user;
-    if (required.admin && !user.is_admin) throw new ForbiddenError('Admin rights required');
+    if (required.admin && !user.is_admin) {
+      await this.audit.record({ action: 'admin.denied', outcome: 'denied', actor: user, target: { type: 'route', id: routeOf(request) } });
+      throw new ForbiddenError('Admin rights required');
+    }
     return true;
   }
 }

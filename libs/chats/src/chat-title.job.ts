@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChatsRepository, DEFAULT_CHAT_TITLE, MessagesRepository } from '#database';
 import { LlmRegistry } from '#llm';
+import type { ChatMessage } from '#llm';
+import { chatCallTokens, UsageLedger } from '#usage';
 import { OnJob } from '#jobs';
 
 export const CHAT_TITLE_JOB = 'chats.title';
@@ -23,6 +25,7 @@ export class ChatTitleJob {
     private readonly chats: ChatsRepository,
     private readonly messages: MessagesRepository,
     private readonly registry: LlmRegistry,
+    private readonly ledger: UsageLedger,
   ) {}
 
   @OnJob({ name: CHAT_TITLE_JOB })
@@ -33,20 +36,20 @@ export class ChatTitleJob {
     if (!exchange) return;
     const { userMessage: question, assistantMessage: answer } = exchange;
     const { provider, model } = this.registry.resolve(chat.agent.model);
-    const result = await provider.chat({
-      model,
-      temperature: 0.2,
-      maxTokens: 24,
-      signal: AbortSignal.timeout(TITLE_TIMEOUT_MS),
-      messages: [
-        {
-          role: 'system',
-          content: 'Write a short title (at most 6 words) for this conversation, in its language. Answer with the title only.',
-        },
-        { role: 'user', content: question.content.slice(0, EXCERPT_CHARS) },
-        { role: 'assistant', content: answer.content.slice(0, EXCERPT_CHARS) },
-      ],
-    });
+    const messages: ChatMessage[] = [
+      {
+        role: 'system',
+        content: 'Write a short title (at most 6 words) for this conversation, in its language. Answer with the title only.',
+      },
+      { role: 'user', content: question.content.slice(0, EXCERPT_CHARS) },
+      { role: 'assistant', content: answer.content.slice(0, EXCERPT_CHARS) },
+    ];
+    const result = await this.ledger.track(
+      { purpose: 'title', provider: provider.name, model, userId: chat.user_id, agentId: chat.agent.id, chatId },
+      () => provider.chat({ model, temperature: 0.2, maxTokens: 24, signal: AbortSignal.timeout(TITLE_TIMEOUT_MS), messages }),
+      (done) => chatCallTokens(messages, done),
+      () => chatCallTokens(messages),
+    );
     const title = cleanTitle(result.content);
     if (!title) return;
     // Only while still untitled: a rename by the user wins.

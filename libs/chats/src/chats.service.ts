@@ -36,7 +36,8 @@ export class ChatsService {
     const chat = await this.findOwn(user, id);
     // The chat's own documents stay searchable; its agent's only while the user may still use that agent.
     const agentId = chat.agent && (await this.agents.isUsable(user, chat.agent)) ? chat.agent.id : null;
-    return { query: query.q, results: await this.retriever.searchDocuments({ chatId: chat.id, agentId }, query.q, query.limit) };
+    const searcher = { userId: user.id, agentId: chat.agent_id, chatId: chat.id };
+    return { query: query.q, results: await this.retriever.searchDocuments({ chatId: chat.id, agentId }, query.q, query.limit, searcher) };
   }
 
   async rename(user: AuthUser, id: number, body: UpdateChatDto): Promise<ChatResponse> {

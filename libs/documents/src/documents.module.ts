@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
+import { AuditModule } from '#audit';
 import { RealtimeModule } from '#realtime';
 import { SessionsModule } from '#sessions';
 import { DocumentsProcessingModule } from './extraction/documents-processing.module';
@@ -13,6 +14,7 @@ import { UploadLimits } from './upload-limits';
 
 @Module({
   imports: [
+    AuditModule,
     DocumentStorageModule,
     DocumentsProcessingModule,
     RealtimeModule,

@@ -18,6 +18,7 @@ import { DocumentPage, DocumentResponse, presentDocument } from './document.pres
 import type { DocumentOwnerDto, DocumentTextResponse, ListDocumentsQuery } from './dto/document.dto';
 import { UploadLimits } from './upload-limits';
 import type { AuthUser } from '#auth';
+import { AuditLog } from '#audit';
 
 export interface UploadedFile {
   originalname: string;
@@ -44,6 +45,7 @@ export class DocumentsService implements OnApplicationBootstrap {
     private readonly realtime: RealtimePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limits: UploadLimits,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Without a persistent queue, documents caught mid-way by a restart are queued again. */
@@ -132,6 +134,12 @@ export class DocumentsService implements OnApplicationBootstrap {
   async remove(user: AuthUser, id: number): Promise<void> {
     const document = await this.get(user, id);
     await this.storage.remove([document]);
+    await this.audit.record({
+      action: 'document.delete',
+      actor: user,
+      target: { type: 'document', id: document.id, label: document.filename },
+      details: { entity_type: document.entity_type, entity_id: document.entity_id },
+    });
   }
 
   /**

@@ -26,6 +26,12 @@ export interface ChatResult {
   usage?: Usage;
 }
 
+/** Vectors in the order of the texts, and the tokens the provider counted when it reports them. */
+export interface EmbeddingResult {
+  vectors: number[][];
+  usage?: { prompt_tokens: number };
+}
+
 /** One piece of a streamed answer: text, and usage when the provider reports it. */
 export interface StreamChunk {
   delta: string;
@@ -50,7 +56,7 @@ export interface LlmProvider {
   configuredModels(): ModelInfo[];
   chat(request: ChatRequest): Promise<ChatResult>;
   stream(request: ChatRequest): AsyncIterable<StreamChunk>;
-  embed(texts: string[], model: string, signal?: AbortSignal): Promise<number[][]>;
+  embed(texts: string[], model: string, signal?: AbortSignal): Promise<EmbeddingResult>;
   /** Model ids the server lists at /models; throws when it does not answer. */
   listServedModels(signal?: AbortSignal): Promise<string[]>;
 }

@@ -2,7 +2,7 @@ import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai'
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { createHttpFetch } from './http-fetch';
 import { LlmError, LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from './llm.errors';
-import type { Capability, ChatRequest, ChatResult, LlmProvider, ModelInfo, StreamChunk } from './llm.types';
+import type { Capability, ChatRequest, ChatResult, EmbeddingResult, LlmProvider, ModelInfo, StreamChunk } from './llm.types';
 
 export interface ServedModel {
   id: string;
@@ -104,13 +104,16 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     }
   }
 
-  async embed(texts: string[], model: string, signal?: AbortSignal): Promise<number[][]> {
+  async embed(texts: string[], model: string, signal?: AbortSignal): Promise<EmbeddingResult> {
     try {
       const response = await this.clientFor(model).embeddings.create(
         { model, input: texts, encoding_format: 'float' },
         { signal },
       );
-      return response.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      const vectors = response.data.sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      // Some servers omit usage (or send zeros with no count at all): the ledger then estimates.
+      const promptTokens = response.usage?.prompt_tokens;
+      return { vectors, usage: typeof promptTokens === 'number' ? { prompt_tokens: promptTokens } : undefined };
     } catch (error) {
       throw toLlmError(error);
     }

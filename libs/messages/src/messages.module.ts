@@ -5,6 +5,7 @@ import { DocumentStorageModule } from '#documents';
 import { RealtimeModule } from '#realtime';
 import { RetrievalModule } from '#retrieval';
 import { SessionsModule } from '#sessions';
+import { UsageModule } from '#usage';
 import { AnswerContextBuilder } from './generation/answer-context';
 import { AnswerStreamService } from './generation/answer-stream.service';
 import { GenerationEvents } from './generation/generation-events';
@@ -16,7 +17,7 @@ import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule, SessionsModule],
+  imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule, SessionsModule, UsageModule],
   controllers: [MessagesController, ChatHistoryController],
   providers: [
     GenerationEvents,

@@ -10,11 +10,14 @@ import {
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { AgentsRepository, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchange, Message, MessagesRepository } from '#database';
+import type { AdmissionGuard } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
-import type { ResolvedModel } from '#llm';
+import type { ChatMessage, ResolvedModel } from '#llm';
 import { ChatsService, presentChat } from '#chats';
 import { RealtimePublisher } from '#realtime';
+import { BudgetAdmission } from '#usage';
+import { countTokens } from '#text';
 import type { ChatMessagesQuery, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
 import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
@@ -42,6 +45,7 @@ export class MessagesService {
     private readonly documents: DocumentsRepository,
     private readonly agents: AgentsRepository,
     private readonly storage: DocumentStorage,
+    private readonly budgets: BudgetAdmission,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,15 +61,22 @@ export class MessagesService {
     if (earlier) return this.repeated(earlier, body);
     const images = await this.loadImages(chat, body.document_ids ?? []);
     const resolved = this.registry.resolve(chat.agent!.model, images.length > 0);
-    await this.admit(user);
+    await this.admit(user, body.content);
     // Admitted before any work that costs (the query's embedding); then both reads at once.
     const [history, context] = await Promise.all([
       this.recentHistory(chat.id),
       this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
+    const promptTokens = this.promptTokens(chat, history, { text: body.content, images }, context.text);
     const inserted = await this.store.insertExchange(
-      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, content: body.content, idempotencyKey },
-      this.newAnswer(chat.id, resolved, context),
+      {
+        userId: user.id,
+        cap: this.config.limits.concurrentGenerationsPerUser,
+        content: body.content,
+        idempotencyKey,
+        guard: this.withinBudget(user, promptTokens),
+      },
+      { ...this.newAnswer(chat.id, resolved, context), prompt_tokens: promptTokens },
     );
     if (!inserted) throw tooManyAnswers();
     if (!inserted.created) return this.repeated(inserted.exchange, body);
@@ -76,7 +87,7 @@ export class MessagesService {
       assistant_message: presentMessage(assistantMessage),
     });
     // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
-    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text);
+    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text, 'answer');
     if (body.stream === false) {
       const outcome = await done;
       this.throwIfFailed(outcome);
@@ -92,19 +103,20 @@ export class MessagesService {
     if (question.role !== 'user') throw new ConflictError('Only an answer to a user message can be regenerated');
     const chat = await this.writableChat(user, question.chat_id);
     const resolved = this.registry.resolve(chat.agent!.model, false);
-    await this.admit(user);
+    await this.admit(user, question.content);
     const [history, context] = await Promise.all([
       this.recentHistory(chat.id, question.id),
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
+    const promptTokens = this.promptTokens(chat, history, { text: question.content, images: [] }, context.text);
     const answer = await this.store.insertAnswer(
-      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser },
-      this.newAnswer(chat.id, resolved, context, question.id),
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.withinBudget(user, promptTokens) },
+      { ...this.newAnswer(chat.id, resolved, context, question.id), prompt_tokens: promptTokens },
     );
     if (!answer) throw tooManyAnswers();
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presentMessage(answer) });
     // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
-    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text);
+    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text, 'regenerate');
     return presentMessage(answer);
   }
 
@@ -157,10 +169,11 @@ export class MessagesService {
   }
 
   /**
-   * Rate limit, and an early refusal at the cap on answers in progress before
-   * any work that costs; the insert enforces the cap atomically.
+   * Rate limit, and early refusals at the cap on answers in progress and at a
+   * budget (counting the question alone) before any work that costs; the
+   * insert enforces both atomically (see withinBudget).
    */
-  private async admit(user: AuthUser): Promise<void> {
+  private async admit(user: AuthUser, question: string): Promise<void> {
     const [, inFlight] = await Promise.all([
       this.rateLimiter.consume({
         key: `messages:user:${user.id}`,
@@ -168,8 +181,36 @@ export class MessagesService {
         windowSeconds: 60,
       }),
       this.store.countStreaming(user.id),
+      this.budgets.check(user.id, countTokens(question)),
     ]);
     if (inFlight >= this.config.limits.concurrentGenerationsPerUser) throw tooManyAnswers();
+  }
+
+  /**
+   * The budget check run inside the insert's transaction, under the user's
+   * lock: concurrent sends on any instance take turns, each counting the
+   * answers the others admitted (streaming ones included), so none slips past.
+   */
+  private withinBudget(user: AuthUser, promptTokens: number): AdmissionGuard {
+    return (manager) => this.budgets.check(user.id, promptTokens, manager);
+  }
+
+  /** The prompt's counted tokens (its text; images are not counted), reserved against token budgets while the answer streams. */
+  private promptTokens(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): number {
+    const texts = this.promptFor(chat, history, current, context).flatMap(({ content }) =>
+      typeof content === 'string' ? [content] : content.flatMap((part) => (part.type === 'text' ? [part.text] : [])),
+    );
+    return texts.reduce((sum, text) => sum + countTokens(text), 0);
+  }
+
+  private promptFor(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): ChatMessage[] {
+    return buildPrompt({
+      systemPrompt: chat.agent!.system_prompt,
+      context,
+      history,
+      current,
+      budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,
+    });
   }
 
   /** A retried send: the stored exchange, as the first send would have answered (the same content required). */
@@ -202,15 +243,10 @@ export class MessagesService {
     history: Message[],
     current: { text: string; images: string[] },
     context: string,
+    purpose: 'answer' | 'regenerate',
   ): Promise<GenerationOutcome> {
     const agent = chat.agent!;
-    const prompt = buildPrompt({
-      systemPrompt: agent.system_prompt,
-      context,
-      history,
-      current,
-      budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,
-    });
+    const prompt = this.promptFor(chat, history, current, context);
     return this.generation.start({
       chatId: chat.id,
       assistantMessageId: answer.id,
@@ -220,6 +256,10 @@ export class MessagesService {
       prompt,
       wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
       learns: agent.learn_from_interaction,
+      userId: chat.user_id,
+      agentId: agent.id,
+      // A prompt carrying images goes to the vision model: the ledger tells those calls apart.
+      purpose: current.images.length ? 'vision' : purpose,
     });
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LlmModule } from '#llm';
+import { UsageModule } from '#usage';
 import { ChunkIndexer } from './chunk-indexer';
 import { EmbeddingService } from './embedding.service';
 import { EmbeddingsSyncJob } from './embeddings-sync.job';
@@ -8,7 +9,7 @@ import { VectorIndex } from './vector-index';
 
 /** Chunk indexing, embeddings and hybrid search; queries go through the repositories of the global DatabaseModule. */
 @Module({
-  imports: [LlmModule],
+  imports: [LlmModule, UsageModule],
   providers: [EmbeddingService, VectorIndex, ChunkIndexer, Retriever, EmbeddingsSyncJob],
   exports: [EmbeddingService, VectorIndex, ChunkIndexer, Retriever],
 })

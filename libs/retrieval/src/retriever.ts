@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DocumentsRepository, MemoriesRepository } from '#database';
 import type { DocumentScope, SearchableRows } from '#database';
 import { EmbeddingService } from './embedding.service';
+import type { EmbeddingCaller } from './embedding.service';
 import { VectorIndex } from './vector-index';
 import { nearestByCosine } from './vector-scoring';
 
@@ -36,6 +37,9 @@ interface Ranked {
   similarity: number | null;
   score: number;
 }
+
+/** Who searches: the query's embedding counts against their budget (purpose `query_embedding`). */
+export type Searcher = Omit<EmbeddingCaller, 'purpose'>;
 
 /** Candidates of vector search, most similar first. */
 type Similar = { id: number; similarity: number }[];
@@ -82,8 +86,8 @@ export class Retriever {
     private readonly vectors: VectorIndex,
   ) {}
 
-  async searchDocuments(scope: DocumentScope, query: string, limit: number): Promise<RetrievedChunk[]> {
-    const ranked = (await this.rank(this.documents.searchableChunks(scope), query, scope)).slice(0, limit);
+  async searchDocuments(scope: DocumentScope, query: string, limit: number, searcher: Searcher): Promise<RetrievedChunk[]> {
+    const ranked = (await this.rank(this.documents.searchableChunks(scope), query, searcher, scope)).slice(0, limit);
     if (ranked.length === 0) return [];
     const byId = new Map((await this.documents.chunkSources(ranked.map((r) => r.id))).map((row) => [row.id, row]));
     return ranked.flatMap((r) => {
@@ -104,17 +108,18 @@ export class Retriever {
   }
 
   /** One user's memories with one agent, never anyone else's. */
-  async searchMemories(userId: number, agentId: number, query: string, limit: number): Promise<RetrievedMemory[]> {
-    const ranked = (await this.rank(this.memories.searchable(userId, agentId), query)).slice(0, limit);
+  async searchMemories(userId: number, agentId: number, query: string, limit: number, chatId?: number): Promise<RetrievedMemory[]> {
+    const searcher = { userId, agentId, chatId };
+    const ranked = (await this.rank(this.memories.searchable(userId, agentId), query, searcher)).slice(0, limit);
     if (ranked.length === 0) return [];
     const contents = await this.memories.contentsByIds(ranked.map((r) => r.id));
     return ranked.filter((r) => contents.has(r.id)).map((r) => ({ id: r.id, content: contents.get(r.id)!, score: r.score }));
   }
 
   /** Lexical and vector candidates of a scope's rows (document chunks: `chunks`), fused; none when the scope is empty. */
-  private async rank(rows: SearchableRows, query: string, chunks?: DocumentScope): Promise<Ranked[]> {
+  private async rank(rows: SearchableRows, query: string, searcher: Searcher, chunks?: DocumentScope): Promise<Ranked[]> {
     if (!(await rows.any())) return [];
-    const [lexical, vector] = await Promise.all([rows.rankLexically(query, CANDIDATES), this.nearestVectors(rows, query, chunks)]);
+    const [lexical, vector] = await Promise.all([rows.rankLexically(query, CANDIDATES), this.nearestVectors(rows, query, searcher, chunks)]);
     return fuse(lexical, vector);
   }
 
@@ -123,12 +128,12 @@ export class Retriever {
    * document chunks where the database has it, else exact cosine over the
    * scope's vectors. None without a provider, or when embedding the query fails.
    */
-  private async nearestVectors(rows: SearchableRows, query: string, chunks?: DocumentScope): Promise<Similar> {
+  private async nearestVectors(rows: SearchableRows, query: string, searcher: Searcher, chunks?: DocumentScope): Promise<Similar> {
     const model = this.embeddings.model;
     if (!model || !query.trim()) return [];
     let queryVector: number[];
     try {
-      [queryVector] = await this.embeddings.embed([query], AbortSignal.timeout(10_000));
+      [queryVector] = await this.embeddings.embed([query], { ...searcher, purpose: 'query_embedding' }, AbortSignal.timeout(10_000));
     } catch (error) {
       this.logger.warn(`Query embedding failed, lexical search only: ${error instanceof Error ? error.message : error}`);
       return [];

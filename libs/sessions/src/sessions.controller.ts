@@ -49,7 +49,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'Every other session of mine is revoked.' })
   @ApiOperation({ summary: 'Revoke my other sessions' })
   async revokeOthers(@CurrentUser() user: AuthUser): Promise<void> {
-    await this.sessions.revokeAll(user.id, user.session_id);
+    await this.sessions.revokeMyOthers(user);
   }
 
   @Delete(':id')
@@ -59,6 +59,6 @@ export class SessionsController {
   @ApiErrors({ 404: 'Missing, or not mine.' })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   revoke(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<void> {
-    return this.sessions.revokeOwn(user.id, id);
+    return this.sessions.revokeMine(user, id);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '#audit';
 import { RealtimeModule } from '#realtime';
 import { sessionCacheProvider } from './session-cache';
 import { SessionCleanupJob } from './session-cleanup.job';
@@ -9,7 +10,7 @@ import { UrlTickets } from './url-tickets';
 
 /** Revocable sign-in sessions: listing and revoking them, the cache that authenticates requests, their cleanup, and the URL tickets bound to them. */
 @Module({
-  imports: [RealtimeModule],
+  imports: [AuditModule, RealtimeModule],
   controllers: [SessionsController],
   providers: [SessionsService, sessionCacheProvider, SessionRevocations, SessionCleanupJob, UrlTickets],
   exports: [SessionsService, UrlTickets],

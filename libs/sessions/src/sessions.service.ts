@@ -7,6 +7,7 @@ import type { AppConfig } from '#config';
 import { SessionsRepository } from '#database';
 import type { PageRange, Session } from '#database';
 import type { AuthUser } from '#auth';
+import { AuditLog } from '#audit';
 import { SESSION_CACHE } from './session-cache';
 import type { CachedSession, SessionCache } from './session-cache';
 import { SessionRevocations } from './session-revocations';
@@ -18,6 +19,7 @@ export class SessionsService {
     @Inject(SESSION_CACHE) private readonly cache: SessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly revocations: SessionRevocations,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(userId: number, userAgent: string | undefined, ip: string | undefined): Promise<Session> {
@@ -64,6 +66,23 @@ export class SessionsService {
   async revokeOwn(userId: number, sessionId: string): Promise<void> {
     if (!(await this.sessions.revokeOwn(userId, sessionId))) throw new NotFoundError('Session not found');
     await this.ended([sessionId]);
+  }
+
+  /** The signed-in user revokes one of their sessions (audited). */
+  async revokeMine(user: AuthUser, sessionId: string): Promise<void> {
+    await this.revokeOwn(user.id, sessionId);
+    await this.audit.record({ action: 'session.revoke', actor: user, target: { type: 'session', id: sessionId }, details: { count: 1 } });
+  }
+
+  /** The signed-in user revokes every session but the one they use (audited). */
+  async revokeMyOthers(user: AuthUser): Promise<void> {
+    const count = await this.revokeAll(user.id, user.session_id);
+    await this.audit.record({
+      action: 'session.revoke',
+      actor: user,
+      target: { type: 'user', id: user.id, label: user.email },
+      details: { count },
+    });
   }
 
   /** Revokes every live session of the user, except `keep` when given. */

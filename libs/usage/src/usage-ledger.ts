@@ -4,6 +4,8 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { UsageRepository } from '#database';
 import type { NewUsageRecord, UsageOutcome, UsagePurpose } from '#database';
+import type { ChatMessage, ChatResult } from '#llm';
+import { countTokens, MESSAGE_OVERHEAD_TOKENS } from '#text';
 
 /** One call to a model, as the ledger records it. */
 export interface ModelCall {
@@ -22,6 +24,33 @@ export interface ModelCall {
   estimated: boolean;
   latencyMs: number;
   outcome: UsageOutcome;
+}
+
+/** What a call used: the provider's count, or our estimate (`estimated`). */
+export type CallTokens = Pick<ModelCall, 'promptTokens' | 'completionTokens' | 'estimated'>;
+
+/** Who and what a side call is for; the ledger measures the rest. */
+export type SideCall = Omit<ModelCall, keyof CallTokens | 'latencyMs' | 'outcome'>;
+
+/** Our tokenizer's count of a bare text (no message overhead): the estimate when a provider reports no usage. */
+export function estimateTextTokens(text: string): number {
+  return text ? Math.max(0, countTokens(text) - MESSAGE_OVERHEAD_TOKENS) : 0;
+}
+
+/** A chat call's tokens: the provider's usage when reported, else our count of what was sent and (if any) received. */
+export function chatCallTokens(messages: ChatMessage[], result?: ChatResult): CallTokens {
+  if (result?.usage) return { promptTokens: result.usage.prompt_tokens, completionTokens: result.usage.completion_tokens, estimated: false };
+  const promptTokens = messages.reduce(
+    (sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)),
+    0,
+  );
+  return { promptTokens, completionTokens: estimateTextTokens(result?.content ?? ''), estimated: true };
+}
+
+/** An embeddings call's tokens: the provider's count when reported, else ours. */
+export function embeddingCallTokens(texts: string[], reported?: { prompt_tokens: number }): CallTokens {
+  if (reported) return { promptTokens: reported.prompt_tokens, completionTokens: 0, estimated: false };
+  return { promptTokens: texts.reduce((sum, text) => sum + estimateTextTokens(text), 0), completionTokens: 0, estimated: true };
 }
 
 /** Writes the usage ledger: one row per model call, priced from LLM_PRICES when the model has a price. */
@@ -61,6 +90,24 @@ export class UsageLedger {
     } catch (error) {
       this.logger.error({ err: error, purpose: call.purpose, model: call.model }, 'Could not record a model call in the usage ledger');
     }
+  }
+
+  /**
+   * Runs one side call and records it with its latency: `complete` with the
+   * tokens `used` reads from the result, or `failed` with `whenFailed`'s
+   * (what was sent, estimated) before the error goes on to the caller.
+   */
+  async track<T>(call: SideCall, run: () => Promise<T>, used: (result: T) => CallTokens, whenFailed: () => CallTokens): Promise<T> {
+    const started = Date.now();
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      await this.record({ ...call, ...whenFailed(), latencyMs: Date.now() - started, outcome: 'failed' });
+      throw error;
+    }
+    await this.record({ ...call, ...used(result), latencyMs: Date.now() - started, outcome: 'complete' });
+    return result;
   }
 
   /** The price of a call as a decimal string (the column is numeric), or null without a price for the model. */

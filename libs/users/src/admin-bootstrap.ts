@@ -19,7 +19,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if (!admin) return;
     const email = normaliseEmail(admin.email);
     if (await this.users.findByLogin(email)) return;
-    await this.users.create({ email, trigramme: admin.trigramme.toUpperCase(), password: admin.password, is_admin: true });
+    await this.users.createAdmin({ email, trigramme: admin.trigramme.toUpperCase(), password: admin.password });
     this.logger.log(`Created admin ${email}`);
   }
 }

@@ -4,3 +4,4 @@ export * from './user.presenter';
 export * from './users.service';
 export * from './users.module';
 export * from './admin/admin.service';
+export * from './admin/user-admin.module';

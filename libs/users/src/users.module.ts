@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '#audit';
 import { SessionsModule } from '#sessions';
 import { AdminBootstrap } from './admin-bootstrap';
-import { AdminController } from './admin/admin.controller';
-import { AdminService } from './admin/admin.service';
 import { ProfileController } from './profile/profile.controller';
 import { ProfileService } from './profile/profile.service';
 import { UsersService } from './users.service';
 
-/** People: accounts, profile and password, and their administration. */
+/** People: accounts, profile and password (their administration: UserAdminModule). */
 @Module({
-  imports: [SessionsModule],
-  controllers: [ProfileController, AdminController],
-  providers: [UsersService, ProfileService, AdminService],
+  imports: [AuditModule, SessionsModule],
+  controllers: [ProfileController],
+  providers: [UsersService, ProfileService],
   exports: [UsersService],
 })
 export class UsersModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditLog } from '#audit';
 import { AppValidationPipe, ConflictError, NotFoundError } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
@@ -43,6 +44,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Creates a user; the very first user becomes admin. */
@@ -67,11 +69,21 @@ export class UsersService {
     const metadata = { type: 'body', metatype: NewUserDto } as const;
     const valid = (await new AppValidationPipe().transform(input, metadata)) as NewUserDto;
     const existing = await this.users.findByEmail(valid.email);
-    if (!existing) return { user: await this.create({ ...valid, is_admin: true }), created: true };
+    if (!existing) return { user: await this.createAdmin(valid), created: true };
     await this.users.update(existing.id, { is_admin: true, is_active: true });
     // Cached sessions carry the old role.
     await this.sessions.forgetUser(existing.id);
+    const target = { type: 'user' as const, id: existing.id, label: existing.email };
+    if (!existing.is_admin) await this.audit.record({ action: 'user.role_change', target, details: { is_admin: true } });
+    if (!existing.is_active) await this.audit.record({ action: 'user.activate', target });
     return { user: await this.get(existing.id), created: false };
+  }
+
+  /** An admin created by an operator (configuration or command), recorded with no actor. */
+  async createAdmin(input: NewUser): Promise<User> {
+    const user = await this.create({ ...input, is_admin: true });
+    await this.audit.record({ action: 'user.create', target: { type: 'user', id: user.id, label: user.email }, details: { is_admin: true } });
+    return user;
   }
 
   async get(id: number): Promise<User> {

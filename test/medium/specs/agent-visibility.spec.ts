@@ -28,7 +28,7 @@ describe('Agent visibility (AgentsService, ChatsService)', () => {
   });
   afterAll(() => ctx?.close());
 
-  const publicCatalogue = async () => (JSON.parse(await agents.listPublicJson({ limit: 100 })) as { items: { id: number }[] }).items.map((a) => a.id);
+  const publicCatalogue = async () => (JSON.parse(await agents.listCatalogueJson(other, { limit: 100 })) as { items: { id: number }[] }).items.map((a) => a.id);
 
   it('shows a private agent to its owner and admins; anyone else gets the same not-found as a missing id', async () => {
     const agent = await ctx.factories.agent(owner);

@@ -18,7 +18,11 @@ function nullableTo31(schema: Json): Json {
     const siblings = Object.fromEntries(Object.entries(others).filter(([key]) => key !== 'type'));
     return { ...siblings, ...(description === undefined ? {} : { description }), oneOf: [{ $ref: ref }, { type: 'null' }] };
   }
-  if (typeof rest.type === 'string') return { ...rest, type: [rest.type, 'null'] };
+  if (typeof rest.type === 'string') {
+    // An enum's values are all a value may be: null must be among them, or a null fails validation.
+    const values = Array.isArray(rest.enum) && !rest.enum.includes(null) ? { enum: [...(rest.enum as unknown[]), null] } : {};
+    return { ...rest, type: [rest.type, 'null'], ...values };
+  }
   throw new Error(`A nullable schema needs a type or a $ref: ${JSON.stringify(schema)}`);
 }
 

@@ -12,7 +12,9 @@ const TAGS: [name: string, description: string][] = [
   ['chats', 'My conversations with an agent.'],
   ['messages', 'Sending messages, following the streamed answer (SSE), stopping and regenerating answers.'],
   ['documents', 'Files attached to a chat or an agent: upload, extraction status, text, download.'],
-  ['admin', 'User administration (admins only).'],
+  ['groups', 'The groups I am a member of: who I may share my agents with.'],
+  ['admin', 'Administration (admins only): users, groups, budgets, agents, usage and the audit log.'],
+  ['usage', 'My model usage today and this month, and what remains of my budgets.'],
   ['health', 'Liveness and readiness probes.'],
 ];
 

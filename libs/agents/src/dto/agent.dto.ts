@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNumber, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
-import { KeysetPageQuery, Nullable, Optional } from '#common';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsInt4, KeysetPageQuery, Nullable, Optional } from '#common';
+import { AGENT_VISIBILITIES } from '#database';
+import type { AgentVisibility } from '#database';
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -23,10 +25,31 @@ export class CreateAgentDto {
   @IsBoolean()
   learn_from_interaction?: boolean;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({
+    default: false,
+    description: "The seed's field, kept as an alias: true is `visibility: public`, false `private`. With `visibility` it must agree (true only with `public`).",
+  })
   @Optional()
   @IsBoolean()
   is_public?: boolean;
+
+  @ApiPropertyOptional({ enum: AGENT_VISIBILITIES, enumName: 'AgentVisibility', description: 'Who may see and use it; a new agent without it (nor `is_public`) is `private`.' })
+  @Optional()
+  @IsIn(AGENT_VISIBILITIES)
+  visibility?: AgentVisibility;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    maxItems: 50,
+    description:
+      'With `visibility: groups` (required then, at least one; on an update, omitted keeps the current groups): the groups to share with. An owner may share only with groups they are a member of; an admin with any.',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsInt4(1, { each: true })
+  group_ids?: number[];
 
   @ApiPropertyOptional({ example: 'mistral-small-latest', description: 'One of GET /api/models; default: the chat model.' })
   @Optional()

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgentsRepository, ChatsRepository, MemoriesRepository, MessagesRepository, unaccent } from '#database';
 import { LlmRegistry } from '#llm';
+import type { ChatMessage } from '#llm';
+import { chatCallTokens, UsageLedger } from '#usage';
 import { EmbeddingService } from '#retrieval';
 import { OnJob } from '#jobs';
 
@@ -43,6 +45,7 @@ export class MemoryLearningJob {
     private readonly memories: MemoriesRepository,
     private readonly registry: LlmRegistry,
     private readonly embeddings: EmbeddingService,
+    private readonly ledger: UsageLedger,
   ) {}
 
   @OnJob({ name: MEMORY_LEARNING_JOB })
@@ -55,21 +58,22 @@ export class MemoryLearningJob {
     if (!chat?.agent?.learn_from_interaction || !chat.user || !(await this.agents.isUsableBy(chat.agent, chat.user))) return;
 
     const { provider, model } = this.registry.resolve(chat.agent.model);
-    const result = await provider.chat({
-      model,
-      temperature: 0,
-      maxTokens: 400,
-      signal: AbortSignal.timeout(60_000),
-      messages: [
-        { role: 'system', content: EXTRACTION_PROMPT },
-        { role: 'user', content: `User: ${question.content.slice(0, 4000)}\n\nAssistant: ${answer.content.slice(0, 4000)}` },
-      ],
-    });
+    const messages: ChatMessage[] = [
+      { role: 'system', content: EXTRACTION_PROMPT },
+      { role: 'user', content: `User: ${question.content.slice(0, 4000)}\n\nAssistant: ${answer.content.slice(0, 4000)}` },
+    ];
+    const caller = { userId: chat.user_id, agentId: chat.agent.id, chatId: chat.id, messageId: answer.id };
+    const result = await this.ledger.track(
+      { ...caller, purpose: 'memory_extraction', provider: provider.name, model },
+      () => provider.chat({ model, temperature: 0, maxTokens: 400, signal: AbortSignal.timeout(60_000), messages }),
+      (done) => chatCallTokens(messages, done),
+      () => chatCallTokens(messages),
+    );
     const existing = new Set((await this.memories.contentsFor(chat.user_id, chat.agent.id)).map(unaccent));
     const fresh = parseMemories(result.content).filter((content) => !existing.has(unaccent(content)));
     if (fresh.length === 0) return;
     const embeddingModel = this.embeddings.model;
-    const vectors = embeddingModel ? await this.embeddings.embed(fresh).catch(() => null) : null;
+    const vectors = embeddingModel ? await this.embeddings.embed(fresh, { ...caller, purpose: 'memory_embedding' }).catch(() => null) : null;
     for (const [i, content] of fresh.entries()) {
       await this.memories.insert({
         userId: chat.user_id,

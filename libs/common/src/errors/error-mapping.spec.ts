@@ -140,16 +140,16 @@ describe('error mapping', () => {
   });
 
   describe('socket acks', () => {
-    it.each<[unknown, unknown]>([
+    it.each<[unknown, unknown, object?]>([
       [new NotFoundError('Chat not found'), 'Chat not found'],
       [new ValidationError(problems), problems],
-      [new TooManyRequestsError(3, 'Too many answers in progress; wait for one to finish'), 'Too many answers in progress; wait for one to finish'],
+      [new TooManyRequestsError(2.5, 'Too many answers in progress; wait for one to finish'), 'Too many answers in progress; wait for one to finish', { retry_after: 3 }],
       [new BadRequestError('chat_id must be a positive integer'), 'chat_id must be a positive integer'],
-      [redisDown(), 'Service temporarily unavailable, try again in a few seconds'],
+      [redisDown(), 'Service temporarily unavailable, try again in a few seconds', { retry_after: 5 }],
       [new BadRequestException('Bad thing'), 'Bad thing'],
-    ])('%#: carry the detail HTTP would answer', (error, detail) => {
+    ])('%#: carry the detail HTTP would answer, and its Retry-After', (error, detail, retry = {}) => {
       const onUnexpected = jest.fn();
-      expect(toSocketErrorAck(error, onUnexpected)).toEqual({ ok: false, detail });
+      expect(toSocketErrorAck(error, onUnexpected)).toEqual({ ok: false, detail, ...retry });
       expect(onUnexpected).not.toHaveBeenCalled();
     });
 

@@ -29,6 +29,8 @@ export interface ErrorReply {
 export interface ErrorAck {
   ok: false;
   detail: ErrorDetail;
+  /** Seconds before a retry may succeed, when HTTP would send Retry-After (429, some 503s). */
+  retry_after?: number;
 }
 
 /** Called with an error no rule knows (a bug or an outage to log); the client only reads a bare 500. */
@@ -104,9 +106,11 @@ export function toHttpErrorReply(error: unknown, onUnexpected: UnexpectedErrorLo
   return reply;
 }
 
-/** Any failure as a socket event's ack: the same detail HTTP would answer. */
+/** Any failure as a socket event's ack: the same detail HTTP would answer, and its Retry-After as `retry_after`. */
 export function toSocketErrorAck(error: unknown, onUnexpected: UnexpectedErrorLogger): ErrorAck {
-  return { ok: false, detail: (knownErrorReply(error) ?? unexpectedErrorReply(error, onUnexpected)).body.detail };
+  const reply = knownErrorReply(error) ?? unexpectedErrorReply(error, onUnexpected);
+  const retryAfter = reply.headers['Retry-After'];
+  return { ok: false, detail: reply.body.detail, ...(retryAfter ? { retry_after: Number(retryAfter) } : {}) };
 }
 
 /** A refused socket handshake as connect_error reads it: the reason, and its HTTP status in `data`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Agent, agentUsableBy } from '../entities/agent.entity';
 import { AgentGroup, GroupMember } from '../entities/group.entity';
@@ -41,6 +41,27 @@ export class AgentsRepository {
     return this.agents.find({ where: { visibility: 'public' }, relations: { owner: true }, order: { name: 'ASC', id: 'ASC' } });
   }
 
+  /** The agents (visibility `groups`) shared with this group, owners loaded. */
+  listSharedWith(groupId: number): Promise<Agent[]> {
+    return this.agents
+      .createQueryBuilder('agent')
+      .leftJoinAndSelect('agent.owner', 'owner')
+      .innerJoin(AgentGroup, 'shared', 'shared.agent_id = agent.id AND shared.group_id = :groupId', { groupId })
+      .where("agent.visibility = 'groups'")
+      .getMany();
+  }
+
+  /** The ids of the groups each agent is shared with (ascending); agents shared with none are absent. */
+  async groupIdsOf(agentIds: number[]): Promise<Map<number, number[]>> {
+    const shared = new Map<number, number[]>();
+    if (agentIds.length === 0) return shared;
+    const rows = await this.dataSource
+      .getRepository(AgentGroup)
+      .find({ where: { agent_id: In(agentIds) }, order: { agent_id: 'ASC', group_id: 'ASC' } });
+    for (const row of rows) shared.set(row.agent_id, [...(shared.get(row.agent_id) ?? []), row.group_id]);
+    return shared;
+  }
+
   /**
    * A page of one user's agents, most recently changed first, owner loaded. `before` is an agent id:
    * the page starts past that row (compared in the database, exact to the microsecond, ties broken by id).
@@ -62,13 +83,26 @@ export class AgentsRepository {
     return builder.getMany();
   }
 
-  /** Inserts the agent; returns its id. */
-  async insert(fields: Partial<Agent>): Promise<number> {
-    return (await this.agents.save(this.agents.create(fields))).id;
+  /** Inserts the agent, shared with `groupIds`, in one transaction; returns its id. */
+  insert(fields: Partial<Agent>, groupIds: number[] = []): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const { id } = await manager.save(manager.create(Agent, fields));
+      if (groupIds.length > 0) await manager.insert(AgentGroup, groupIds.map((groupId) => ({ agent_id: id, group_id: groupId })));
+      return id;
+    });
   }
 
-  async update(id: number, fields: QueryDeepPartialEntity<Agent>): Promise<void> {
-    await this.agents.update(id, fields);
+  /** Updates the agent and, when `groupIds` is given, replaces the groups it is shared with, in one transaction. */
+  async update(id: number, fields: QueryDeepPartialEntity<Agent>, groupIds?: number[]): Promise<void> {
+    if (groupIds === undefined) {
+      await this.agents.update(id, fields);
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(Agent, id, fields);
+      await manager.delete(AgentGroup, { agent_id: id });
+      if (groupIds.length > 0) await manager.insert(AgentGroup, groupIds.map((groupId) => ({ agent_id: id, group_id: groupId })));
+    });
   }
 
   async softDelete(id: number): Promise<void> {

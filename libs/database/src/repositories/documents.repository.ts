@@ -125,6 +125,26 @@ export class DocumentsRepository {
     if (ids.length > 0) await (manager ?? this.dataSource.manager).delete(Document, ids);
   }
 
+  /**
+   * Deletes, in the caller's transaction, every document of a user: those they
+   * uploaded and those on their chats and agents (an admin may have uploaded
+   * there; deleted agents included), which no foreign key would remove. Waits
+   * for their upload in progress first (its lock), so none lands unlisted.
+   * Returns the stored names, for the caller to remove once it commits.
+   */
+  async deleteAllOfUser(userId: number, manager: EntityManager): Promise<string[]> {
+    await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [UPLOADS_LOCK_SPACE, userId]);
+    const documents: { id: number; file_path: string }[] = await manager.query(
+      `SELECT d.id, d.file_path FROM documents d
+       WHERE d.uploader_id = $1
+          OR (d.entity_type = 'chat' AND d.entity_id IN (SELECT id FROM chats WHERE user_id = $1))
+          OR (d.entity_type = 'agent' AND d.entity_id IN (SELECT id FROM agents WHERE owner_id = $1))`,
+      [userId],
+    );
+    await this.delete(documents.map((document) => document.id), manager);
+    return documents.map((document) => document.file_path);
+  }
+
   /** Serialises one user's uploads, so the checks and the insert are one step. */
   underUserLock<T>(userId: number, work: (uploads: LockedUploads) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
@@ -165,13 +185,27 @@ export class DocumentsRepository {
   }
 
   /** Chunks without a vector of `model` (new ones, or all after a change of model), optionally of one document. */
-  chunksToEmbed(model: string, limit: number, documentId?: number): Promise<Pick<DocumentChunk, 'id' | 'text'>[]> {
+  chunksToEmbed(model: string, limit: number, documentId?: number): Promise<Pick<DocumentChunk, 'id' | 'text' | 'document_id'>[]> {
     return this.chunks.find({
-      select: { id: true, text: true },
+      select: { id: true, text: true, document_id: true },
       where: { embedding: { model: Or(IsNull(), Not(model)) }, ...(documentId ? { document_id: documentId } : {}) },
       order: { id: 'ASC' },
       take: limit,
     });
+  }
+
+  /** Whose budget a document's embeddings count against (its uploader), with the agent and chat it belongs to; null when gone. */
+  async usageOwner(documentId: number): Promise<{ userId: number; agentId: number | null; chatId: number | null } | null> {
+    const [row]: { uploader_id: number; entity_type: DocumentEntityType; entity_id: number; chat_agent_id: number | null }[] =
+      await this.dataSource.query(
+        `SELECT d.uploader_id, d.entity_type, d.entity_id, c.agent_id AS chat_agent_id FROM documents d
+         LEFT JOIN chats c ON d.entity_type = 'chat' AND c.id = d.entity_id WHERE d.id = $1`,
+        [documentId],
+      );
+    if (!row) return null;
+    return row.entity_type === 'chat'
+      ? { userId: row.uploader_id, agentId: row.chat_agent_id, chatId: row.entity_id }
+      : { userId: row.uploader_id, agentId: row.entity_id, chatId: null };
   }
 
   async setChunkEmbedding(id: number, model: string, vector: number[]): Promise<void> {

@@ -4,6 +4,8 @@ import { DataSource, EntityManager, LessThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Chat } from '../entities/chat.entity';
 import { Message } from '../entities/message.entity';
+import { UsageRecord } from '../entities/usage-record.entity';
+import type { NewUsageRecord } from './usage.repository';
 
 // Two-key advisory locks live apart from the one-key ones (migrations, users).
 const ANSWERS_LOCK_SPACE = 861_861_008;
@@ -15,11 +17,33 @@ export interface Exchange {
   assistantMessage: Message;
 }
 
+/** An answer ended outside its run (a sweep, a stop nobody ran), with what its usage row needs. */
+export interface EndedAnswer {
+  message: Message;
+  /** The chat's owner: whose budget the answer counts against. */
+  userId: number;
+  agentId: number | null;
+  /** Another answer to the same question came before it. */
+  regenerated: boolean;
+}
+
+type EndedRow = Message & { chat_user_id: number; chat_agent_id: number | null; regenerated: boolean };
+
+// With `m` the ended answer and `c` its chat.
+const ENDED_EXTRAS = `c.user_id AS chat_user_id, c.agent_id AS chat_agent_id,
+  EXISTS (SELECT 1 FROM messages e WHERE e.parent_id = m.parent_id AND e.role = 'assistant' AND e.id < m.id) AS regenerated`;
+
 /** Admits the insert only while the user has fewer than `cap` answers streaming. */
 const UNDER_CAP = `SELECT 1 FROM messages m JOIN chats c ON c.id = m.chat_id
   WHERE c.user_id = $1 AND m.status = 'streaming' HAVING count(*) < $2`;
 
-const ANSWER_COLUMNS = 'chat_id, role, content, status, parent_id, llm_model, llm_provider, citations, heartbeat_at';
+const ANSWER_COLUMNS = 'chat_id, role, content, status, parent_id, llm_model, llm_provider, citations, prompt_tokens, heartbeat_at';
+
+/**
+ * Runs in the insert's transaction, after the user's lock is taken and before
+ * anything is written; throws to refuse (e.g. a budget), rolling it back.
+ */
+export type AdmissionGuard = (manager: EntityManager) => Promise<void>;
 
 function answerValues(answer: Partial<Message>): unknown[] {
   return [
@@ -30,6 +54,8 @@ function answerValues(answer: Partial<Message>): unknown[] {
     answer.llm_model,
     answer.llm_provider,
     answer.citations ? JSON.stringify(answer.citations) : null,
+    // Until the answer ends: the prompt's counted estimate, which budgets reserve while it streams.
+    answer.prompt_tokens ?? null,
   ];
 }
 
@@ -111,12 +137,13 @@ export class MessagesRepository {
    * The user's message and its (empty, `streaming`) answer; null when the cap
    * is reached. With a key, an exchange already stored under it is returned
    * instead (`created: false`), and a key past its window is freed for reuse.
+   * `guard` may refuse a new exchange (not a repeat) by throwing.
    */
   insertExchange(
-    request: { userId: number; cap: number; content: string; idempotencyKey?: string },
+    request: { userId: number; cap: number; content: string; idempotencyKey?: string; guard?: AdmissionGuard },
     answer: Partial<Message>,
   ): Promise<{ exchange: Exchange; created: boolean } | null> {
-    const { userId, cap, content, idempotencyKey } = request;
+    const { userId, cap, content, idempotencyKey, guard } = request;
     const chatId = answer.chat_id!;
     return this.underUserLock(userId, async (manager) => {
       if (idempotencyKey) {
@@ -127,14 +154,15 @@ export class MessagesRepository {
           idempotencyKey,
         ]);
       }
+      await guard?.(manager);
       const rows: Message[] = await manager.query(
         `WITH admitted AS (${UNDER_CAP}),
          question AS (
            INSERT INTO messages (chat_id, role, content, status, idempotency_key)
-           SELECT $3, 'user', $10, 'complete', $11 FROM admitted RETURNING *
+           SELECT $3, 'user', $11, 'complete', $12 FROM admitted RETURNING *
          ), answer AS (
            INSERT INTO messages (${ANSWER_COLUMNS})
-           SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, now() FROM question RETURNING *
+           SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, $10::int, now() FROM question RETURNING *
          )
          SELECT * FROM question UNION ALL SELECT * FROM answer`,
         [userId, cap, ...answerValues(answer), content, idempotencyKey ?? null],
@@ -146,12 +174,13 @@ export class MessagesRepository {
     });
   }
 
-  /** A new (empty, `streaming`) answer to an earlier question; null when the cap is reached. */
-  insertAnswer(request: { userId: number; cap: number }, answer: Partial<Message>): Promise<Message | null> {
+  /** A new (empty, `streaming`) answer to an earlier question; null when the cap is reached; `guard` may refuse it by throwing. */
+  insertAnswer(request: { userId: number; cap: number; guard?: AdmissionGuard }, answer: Partial<Message>): Promise<Message | null> {
     return this.underUserLock(request.userId, async (manager) => {
+      await request.guard?.(manager);
       const rows: Message[] = await manager.query(
         `INSERT INTO messages (${ANSWER_COLUMNS})
-         SELECT $3, $4, $5, $6, $10, $7, $8, $9::jsonb, now() FROM (${UNDER_CAP}) AS admitted RETURNING *`,
+         SELECT $3, $4, $5, $6, $11, $7, $8, $9::jsonb, $10::int, now() FROM (${UNDER_CAP}) AS admitted RETURNING *`,
         [request.userId, request.cap, ...answerValues(answer), answer.parent_id],
       );
       return rows.length ? manager.getRepository(Message).create(rows[0]) : null;
@@ -174,22 +203,28 @@ export class MessagesRepository {
   /**
    * Ends `interrupted` (keeping their text) the answers whose process is gone:
    * silent past `silentSeconds` or running past `overdueSeconds` (written by
-   * a version without heartbeats), or every streaming one when `all`.
+   * a version without heartbeats), or every streaming one when `all`. Their
+   * usage rows (from `usage`) are written in the same transaction.
    */
-  async interrupt(options: { all: boolean; silentSeconds: number; overdueSeconds: number; reason: string }): Promise<Message[]> {
-    const { raw } = await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set({ status: 'interrupted', error: options.reason })
-      .where("status = 'streaming'")
-      .andWhere(
-        `(:all OR heartbeat_at < now() - make_interval(secs => :silent) OR created_at < now() - make_interval(secs => :overdue))`,
-        { all: options.all, silent: options.silentSeconds, overdue: options.overdueSeconds },
-      )
-      .returning('*')
-      .execute();
-    const messages = this.dataSource.getRepository(Message);
-    return (raw as Message[]).map((row) => messages.create(row));
+  async interrupt(
+    options: { all: boolean; silentSeconds: number; overdueSeconds: number; reason: string },
+    usage: (ended: EndedAnswer) => NewUsageRecord,
+  ): Promise<Message[]> {
+    return this.dataSource.transaction(async (manager) => {
+      // As a SELECT: a bare UPDATE's result comes back as [rows, count].
+      const rows: EndedRow[] = await manager.query(
+        `WITH ended AS (
+           UPDATE messages m SET status = 'interrupted', error = $1 FROM chats c
+           WHERE c.id = m.chat_id AND m.status = 'streaming'
+             AND ($2 OR m.heartbeat_at < now() - make_interval(secs => $3) OR m.created_at < now() - make_interval(secs => $4))
+           RETURNING m.*, ${ENDED_EXTRAS}
+         ) SELECT * FROM ended`,
+        [options.reason, options.all, options.silentSeconds, options.overdueSeconds],
+      );
+      const ended = rows.map((row) => this.endedAnswer(manager, row));
+      if (ended.length) await manager.insert(UsageRecord, ended.map(usage));
+      return ended.map(({ message }) => message);
+    });
   }
 
   /** Saves an answer's partial text and heartbeat; false once it is no longer streaming (ended elsewhere, or deleted). */
@@ -200,17 +235,43 @@ export class MessagesRepository {
     return affected !== 0;
   }
 
-  /** Ends a streaming answer with these fields; null when it is no longer streaming. */
-  async end(id: number, fields: QueryDeepPartialEntity<Message>): Promise<Message | null> {
-    const { raw } = await this.dataSource
-      .createQueryBuilder()
-      .update(Message)
-      .set(fields)
-      .where("id = :id AND status = 'streaming'", { id })
-      .returning('*')
-      .execute();
-    const row = (raw as Message[])[0];
-    return row ? this.dataSource.getRepository(Message).create(row) : null;
+  /**
+   * Ends a streaming answer with these fields; null when it is no longer
+   * streaming. Its usage row (given, or made from the ended answer) is written
+   * in the same transaction: an answer is counted exactly when it ends.
+   */
+  async end(
+    id: number,
+    fields: QueryDeepPartialEntity<Message>,
+    usage: NewUsageRecord | ((ended: EndedAnswer) => NewUsageRecord),
+  ): Promise<Message | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const { raw } = await manager
+        .createQueryBuilder()
+        .update(Message)
+        .set(fields)
+        .where("id = :id AND status = 'streaming'", { id })
+        .returning('*')
+        .execute();
+      const row = (raw as Message[])[0];
+      if (!row) return null;
+      if (typeof usage !== 'function') {
+        await manager.insert(UsageRecord, usage);
+        return manager.getRepository(Message).create(row);
+      }
+      const [extras]: Omit<EndedRow, keyof Message>[] = await manager.query(
+        `SELECT ${ENDED_EXTRAS} FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = $1`,
+        [id],
+      );
+      const ended = this.endedAnswer(manager, { ...row, ...extras });
+      await manager.insert(UsageRecord, usage(ended));
+      return ended.message;
+    });
+  }
+
+  private endedAnswer(manager: EntityManager, row: EndedRow): EndedAnswer {
+    const { chat_user_id, chat_agent_id, regenerated, ...message } = row;
+    return { message: manager.getRepository(Message).create(message), userId: chat_user_id, agentId: chat_agent_id, regenerated };
   }
 
   private underUserLock<T>(userId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -45,7 +45,8 @@ async function naming<T>(write: () => Promise<T>): Promise<T> {
 
 /** The queries a rule spanning all users runs inside the users lock's transaction. */
 export class LockedUsers {
-  constructor(private readonly manager: EntityManager) {}
+  /** `manager`: the transaction, for other repositories' writes that must commit with this one. */
+  constructor(readonly manager: EntityManager) {}
 
   count(): Promise<number> {
     return this.manager.count(User);

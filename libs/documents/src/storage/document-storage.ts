@@ -55,6 +55,15 @@ export class DocumentStorage {
     await this.remove(await this.documents.filesOf(entityType, entityId, manager), manager);
   }
 
+  /**
+   * Deletes the rows of every document of a user (uploaded by them, or on their
+   * chats and agents; pages, chunks and vectors cascade) in the caller's
+   * transaction. Returns the stored names, for `removeFiles` once it commits.
+   */
+  detachAllOfUser(userId: number, manager: EntityManager): Promise<string[]> {
+    return this.documents.deleteAllOfUser(userId, manager);
+  }
+
   async removeFiles(storedNames: string[]): Promise<void> {
     await Promise.all(
       storedNames.map((name) =>

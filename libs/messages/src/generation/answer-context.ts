@@ -32,7 +32,7 @@ export class AnswerContextBuilder {
     const sections: string[] = [];
 
     if (scope.agent.learn_from_interaction) {
-      const memories = await this.retriever.searchMemories(scope.userId, scope.agent.id, question, 8);
+      const memories = await this.retriever.searchMemories(scope.userId, scope.agent.id, question, 8, scope.chatId);
       const lines: string[] = [];
       for (const memory of memories) {
         const cost = countTokens(memory.content);
@@ -43,7 +43,8 @@ export class AnswerContextBuilder {
       if (lines.length) sections.push(`What you know about this user from earlier conversations:\n${lines.join('\n')}`);
     }
 
-    const chunks = await this.retriever.searchDocuments({ chatId: scope.chatId, agentId: scope.agent.id }, question, topK);
+    const searcher = { userId: scope.userId, agentId: scope.agent.id, chatId: scope.chatId };
+    const chunks = await this.retriever.searchDocuments({ chatId: scope.chatId, agentId: scope.agent.id }, question, topK, searcher);
     const citations: Citation[] = [];
     const sources: string[] = [];
     for (const chunk of chunks) {

@@ -1,6 +1,8 @@
 import { Message } from '#database';
-import type { MessageStatus } from '#database';
+import type { EndedAnswer, MessageStatus, UsageOutcome } from '#database';
 import type { ChatMessage, Usage } from '#llm';
+import { estimateTextTokens } from '#usage';
+import type { ModelCall } from '#usage';
 import type { GenerationTask } from './generation.service';
 import { countTokens } from '#text';
 
@@ -38,4 +40,45 @@ export function answerAsHeld(task: GenerationTask, content: string, end: { statu
     llm_provider: task.provider.name,
     created_at: new Date(),
   });
+}
+
+/** The usage ledger's row for an answer its run ended: the provider's usage when reported, else our estimate. */
+export function answerCall(task: GenerationTask, state: AnswerState, outcome: UsageOutcome, latencyMs: number): ModelCall {
+  const usage = usageOf(task.prompt, state);
+  return {
+    purpose: task.purpose,
+    provider: task.provider.name,
+    model: task.model,
+    userId: task.userId,
+    agentId: task.agentId,
+    chatId: task.chatId,
+    messageId: task.assistantMessageId,
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    estimated: !state.usage,
+    latencyMs,
+    outcome,
+  };
+}
+
+/**
+ * The row for an answer ended without its run (a sweep after a crash, a stop
+ * nobody ran): estimated from what was stored, the prompt's tokens if known.
+ * Which images it carried is not stored, so it is an `answer` or a `regenerate`.
+ */
+export function endedAnswerCall({ message, userId, agentId, regenerated }: EndedAnswer, outcome: UsageOutcome): ModelCall {
+  return {
+    purpose: regenerated ? 'regenerate' : 'answer',
+    provider: message.llm_provider ?? 'unknown',
+    model: message.llm_model ?? 'unknown',
+    userId,
+    agentId,
+    chatId: message.chat_id,
+    messageId: message.id,
+    promptTokens: message.prompt_tokens ?? 0,
+    completionTokens: estimateTextTokens(message.content),
+    estimated: true,
+    latencyMs: Date.now() - new Date(message.created_at).getTime(),
+    outcome,
+  };
 }

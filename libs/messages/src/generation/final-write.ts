@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Message, MessagesRepository } from '#database';
+import type { Message, MessagesRepository, NewUsageRecord } from '#database';
 
 const FINAL_WRITE_ATTEMPTS = 3;
 const RETRY_BASE_MS = 500;
@@ -7,18 +7,20 @@ const RETRY_BASE_MS = 500;
 export type AnswerEnd = Parameters<MessagesRepository['end']>[1];
 
 /**
- * Ends a streaming answer with these fields (null when it already ended elsewhere), retrying:
- * a database blip at the last write must not cost the answer the text generated since its last save.
+ * Ends a streaming answer with these fields and its usage row, in one transaction (null when it
+ * already ended elsewhere, and counted there), retrying: a database blip at the last write must
+ * not cost the answer the text generated since its last save.
  */
 export async function writeAnswerEnd(
   store: MessagesRepository,
   id: number,
   end: AnswerEnd,
+  usage: NewUsageRecord,
   onRetry: (error: unknown, attempt: number) => void,
 ): Promise<Message | null> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.end(id, end);
+      return await store.end(id, end, usage);
     } catch (caught) {
       if (attempt >= FINAL_WRITE_ATTEMPTS) throw caught;
       onRetry(caught, attempt);

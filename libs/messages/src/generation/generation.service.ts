@@ -4,6 +4,7 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { NotFoundError } from '#common';
 import { Message, MessagesRepository, MessageStatus } from '#database';
+import type { EndedAnswer, NewUsageRecord, UsageOutcome } from '#database';
 import { MEMORY_LEARNING_JOB } from '#agents';
 import { CHAT_TITLE_JOB } from '#chats';
 import { JOB_QUEUE } from '#jobs';
@@ -11,8 +12,10 @@ import type { JobQueue } from '#jobs';
 import { LlmError, LlmTimeoutError } from '#llm';
 import type { ChatMessage, LlmProvider } from '#llm';
 import { MetricsService } from '#health';
+import { UsageLedger } from '#usage';
+import type { ModelCall } from '#usage';
 import { AnswerWithdrawn, ServerStopping, StopRequested } from './abort-reasons';
-import { ANSWER_NOT_SAVED, answerAsHeld, AnswerState, usageOf } from './answer-state';
+import { ANSWER_NOT_SAVED, answerAsHeld, answerCall, AnswerState, endedAnswerCall } from './answer-state';
 import { writeAnswerEnd } from './final-write';
 import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
@@ -29,6 +32,10 @@ export interface GenerationTask {
   wantsTitle: boolean;
   /** The agent learns from interaction: look for memories once complete. */
   learns: boolean;
+  /** For the usage ledger: whose budget the answer counts against (the chat's owner), and why it was asked. */
+  userId: number;
+  agentId: number | null;
+  purpose: 'answer' | 'regenerate' | 'vision';
 }
 
 export interface GenerationOutcome {
@@ -58,6 +65,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly store: MessagesRepository,
+    private readonly ledger: UsageLedger,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -99,9 +107,14 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       if (message.status !== 'streaming') return message;
       await sleep(100);
     }
-    const stopped = await this.store.end(messageId, { status: 'stopped' });
+    const stopped = await this.store.end(messageId, { status: 'stopped' }, (ended) => this.endedRow(ended, 'stopped'));
     if (stopped) await this.announceEnded(stopped);
     return stopped ?? this.stored(messageId);
+  }
+
+  /** The ledger row of an answer ended outside its run (see endedAnswerCall). */
+  endedRow(ended: EndedAnswer, outcome: UsageOutcome): NewUsageRecord {
+    return this.ledger.toRow(endedAnswerCall(ended, outcome));
   }
 
   private async stored(messageId: number): Promise<Message> {
@@ -155,7 +168,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     this.metrics.answerEnded(status);
     let message: Message;
     try {
-      message = await this.finish(task, state, status, error);
+      message = await this.finish(task, state, status, error, started);
     } catch (caught) {
       // The row keeps the text saved last and stays `streaming` until the sweep ends it `interrupted` and tells its followers.
       const context = { err: caught, message_id: task.assistantMessageId, status, chars: state.content.length };
@@ -254,14 +267,22 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     state: AnswerState,
     status: MessageStatus,
     error: string | null,
+    started: number,
   ): Promise<Message> {
-    const { prompt_tokens, completion_tokens } = usageOf(task.prompt, state);
-    const end = { content: state.content, status, error, prompt_tokens, completion_tokens, ttft_ms: state.ttftMs };
-    // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner).
-    const message = await writeAnswerEnd(this.store, task.assistantMessageId, end, (err, attempt) =>
+    const call = answerCall(task, state, status as UsageOutcome, Date.now() - started);
+    const end = {
+      content: state.content,
+      status,
+      error,
+      prompt_tokens: call.promptTokens,
+      completion_tokens: call.completionTokens,
+      ttft_ms: state.ttftMs,
+    };
+    // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner), counted there.
+    const message = await writeAnswerEnd(this.store, task.assistantMessageId, end, this.ledger.toRow(call), (err, attempt) =>
       this.logger.warn({ err, message_id: task.assistantMessageId, attempt }, 'Could not save the end of an answer; retrying'),
     );
-    if (!message) return this.withdrawn(task, state);
+    if (!message) return this.withdrawn(task, state, { ...call, outcome: 'stopped' });
     await this.announceEnd(message, state.seq + 1);
     return message;
   }
@@ -269,11 +290,13 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   /**
    * The answer ended without this run: as stored when someone else ended it
    * (and told its followers); when it was deleted with its chat, as it stood,
-   * its followers told it stopped.
+   * its followers told it stopped, and the call counted still (the ledger
+   * keeps no link to the message; its unique index stops a second count).
    */
-  private async withdrawn(task: GenerationTask, state: AnswerState): Promise<Message> {
+  private async withdrawn(task: GenerationTask, state: AnswerState, call: ModelCall): Promise<Message> {
     const stored = await this.store.findById(task.assistantMessageId);
     if (stored) return stored;
+    await this.ledger.record(call);
     const gone = answerAsHeld(task, state.content, { status: 'stopped', error: null });
     await this.announceEnd(gone, state.seq + 1);
     return gone;

@@ -43,14 +43,18 @@ export class InterruptedAnswers implements OnApplicationBootstrap, OnApplication
     clearInterval(this.timer);
   }
 
-  /** Marks the orphaned answers (every streaming one when `all`) and announces their end; returns how many. */
+  /** Marks the orphaned answers (every streaming one when `all`), counted in the usage ledger, and announces their end; returns how many. */
   async sweep(all: boolean): Promise<number> {
-    const interrupted = await this.store.interrupt({
-      all,
-      silentSeconds: ORPHAN_AFTER_SECONDS,
-      overdueSeconds: this.config.llm.maxGenerationSeconds + OVERDUE_GRACE_SECONDS,
-      reason: ANSWER_INTERRUPTED,
-    });
+    const interrupted = await this.store.interrupt(
+      {
+        all,
+        silentSeconds: ORPHAN_AFTER_SECONDS,
+        overdueSeconds: this.config.llm.maxGenerationSeconds + OVERDUE_GRACE_SECONDS,
+        reason: ANSWER_INTERRUPTED,
+      },
+      // In the sweep's transaction: an answer is counted exactly when it ends.
+      (ended) => this.generation.endedRow(ended, 'interrupted'),
+    );
     for (const message of interrupted) await this.generation.announceEnded(message);
     if (interrupted.length) this.logger.warn(`Marked ${interrupted.length} answers interrupted: the process running them is gone`);
     return interrupted.length;

@@ -1,15 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
+import type { AuthUser } from '#auth';
+import { Authenticated, CurrentUser, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
 import { UserResponse } from '../user.presenter';
 import { AdminService } from './admin.service';
+import { UserDetailResponse } from './user-detail.presenter';
+import { UserDetailService } from './user-detail.service';
 import { ListUsersQuery, RevokedSessionsResponse, UpdateUserDto, UserPage } from './dto/admin.dto';
 
 @ApiTags('admin')
 @Authenticated({ admin: true })
 @Controller('admin/users')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly details: UserDetailService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: UserPage })
@@ -20,12 +26,12 @@ export class AdminController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: UserResponse })
+  @ApiOkResponse({ type: UserDetailResponse, description: "The user's fields, today's and this month's usage, and live sessions." })
   @ApiErrors(404)
-  @ApiOperation({ summary: 'Get a user' })
+  @ApiOperation({ summary: 'Get a user, with usage and sessions' })
   @ApiIdParams('id')
-  get(@Param('id', IdPipe) id: number): Promise<UserResponse> {
-    return this.admin.getUser(id);
+  get(@Param('id', IdPipe) id: number): Promise<UserDetailResponse> {
+    return this.details.get(id);
   }
 
   @Patch(':id')
@@ -35,19 +41,23 @@ export class AdminController {
   @ApiBodyErrors()
   @ApiErrors(404)
   @ApiIdParams('id')
-  update(@Param('id', IdPipe) id: number, @Body() body: UpdateUserDto): Promise<UserResponse> {
-    return this.admin.updateUser(id, body);
+  update(@CurrentUser() admin: AuthUser, @Param('id', IdPipe) id: number, @Body() body: UpdateUserDto): Promise<UserResponse> {
+    return this.admin.updateUser(admin, id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiErrors({ 409: 'Would leave no active admin.' })
-  @ApiOperation({ summary: 'Delete a user' })
+  @ApiOperation({
+    summary: 'Delete a user',
+    description:
+      "Removes their files, documents (and what was extracted from them), chats, agents (others' chats on them stay, read-only), memories, sessions, group memberships and budget. The usage ledger and audit log keep their id, without their email.",
+  })
   @ApiErrors(404)
   @ApiIdParams('id')
-  delete(@Param('id', IdPipe) id: number): Promise<void> {
-    return this.admin.deleteUser(id);
+  delete(@CurrentUser() admin: AuthUser, @Param('id', IdPipe) id: number): Promise<void> {
+    return this.admin.deleteUser(admin, id);
   }
 
   @Post(':id/revoke-sessions')
@@ -56,7 +66,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Revoke every session of a user' })
   @ApiErrors(404)
   @ApiIdParams('id')
-  revokeSessions(@Param('id', IdPipe) id: number): Promise<RevokedSessionsResponse> {
-    return this.admin.revokeSessions(id);
+  revokeSessions(@CurrentUser() admin: AuthUser, @Param('id', IdPipe) id: number): Promise<RevokedSessionsResponse> {
+    return this.admin.revokeSessions(admin, id);
   }
 }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AgentsService } from '#agents';
+import type { AuthUser } from '#auth';
+import { AuditLog } from '#audit';
+import type { AuditEntry } from '#audit';
 import { ConflictError, NotFoundError, toPage } from '#common';
-import { UsersRepository } from '#database';
+import { AuditRepository, UsersRepository } from '#database';
 import type { LockedUsers, User } from '#database';
+import { DocumentStorage } from '#documents';
 import { SessionsService } from '#sessions';
 import { presentUser, UserResponse } from '../user.presenter';
 import { UsersService } from '../users.service';
@@ -9,12 +14,29 @@ import type { ListUsersQuery, UpdateUserDto, UserPage } from './dto/admin.dto';
 
 const LAST_ADMIN = 'The last active admin cannot be demoted, deactivated or deleted';
 
+/** What an admin's PATCH changed, one record per kind of change; nothing when the values were already so. */
+function userChangeRecords(before: User, changes: UpdateUserDto): AuditEntry[] {
+  const target = { type: 'user' as const, id: before.id, label: before.email };
+  const records: AuditEntry[] = [];
+  if (changes.is_admin !== undefined && changes.is_admin !== before.is_admin) {
+    records.push({ action: 'user.role_change', target, details: { is_admin: changes.is_admin } });
+  }
+  if (changes.is_active !== undefined && changes.is_active !== before.is_active) {
+    records.push({ action: changes.is_active ? 'user.activate' : 'user.deactivate', target });
+  }
+  return records;
+}
+
 @Injectable()
 export class AdminService {
   constructor(
     private readonly usersRepository: UsersRepository,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditLog,
+    private readonly auditEvents: AuditRepository,
+    private readonly storage: DocumentStorage,
+    private readonly agents: AgentsService,
   ) {}
 
   /** Newest first, matching `q` when given. */
@@ -27,33 +49,67 @@ export class AdminService {
     return presentUser(await this.users.get(id));
   }
 
-  async updateUser(id: number, changes: UpdateUserDto): Promise<UserResponse> {
-    await this.usersRepository.withUsersLock(async (locked) => {
+  async updateUser(admin: AuthUser, id: number, changes: UpdateUserDto): Promise<UserResponse> {
+    const before = await this.usersRepository.withUsersLock(async (locked) => {
       const user = await this.lockedUser(locked, id);
       const losesAdmin = changes.is_admin === false || changes.is_active === false;
       if (losesAdmin) await this.ensureAnotherAdmin(locked, user);
       await locked.update(id, changes);
+      return user;
     });
     if (changes.is_active === false) await this.sessions.revokeAll(id);
     else await this.sessions.forgetUser(id);
+    for (const entry of userChangeRecords(before, changes)) await this.audit.record({ ...entry, actor: admin });
     return presentUser(await this.users.get(id));
   }
 
-  async deleteUser(id: number): Promise<void> {
+  /**
+   * Deletes a user and every trace of them but the ledger's and the audit
+   * log's ids (see README "Deleting a user"). Rows go first, in one
+   * transaction (agents, chats, memories, sessions, memberships and budgets by
+   * cascade; documents, with their pages, chunks and vectors, explicitly; the
+   * audit labels pseudonymised), files after it commits: a failure before the
+   * commit changes nothing, one after it leaves only files no row points to
+   * (each logged), never a user whose documents lost their files.
+   */
+  async deleteUser(admin: AuthUser, id: number): Promise<void> {
     const sessionIds = await this.sessions.liveIds(id);
     // Check and delete under one lock, so two admins cannot delete each other at once.
-    await this.usersRepository.withUsersLock(async (locked) => {
+    const { user, files } = await this.usersRepository.withUsersLock(async (locked) => {
       const user = await this.lockedUser(locked, id);
       await this.ensureAnotherAdmin(locked, user);
+      const files = await this.storage.detachAllOfUser(id, locked.manager);
       await locked.delete(id);
+      await this.auditEvents.pseudonymiseUser(id, user.email, locked.manager);
+      return { user, files };
     });
+    // First: it never throws (each failure is logged), so nothing after it can keep a file of theirs.
+    await this.storage.removeFiles(files);
     // The session rows went with the user (cascade); their cached copies go now.
     await this.sessions.ended(sessionIds);
+    // Their agents went too (chats of others on them keep their history, read-only).
+    await this.agents.invalidateCatalogue();
+    // Keeps the user's id, not their email (already pseudonymised above).
+    await this.audit.record({
+      action: 'user.delete',
+      actor: admin,
+      target: { type: 'user', id, label: null },
+      details: { documents: files.length },
+    });
+    // An admin who deleted themselves is this record's actor: their email goes from it too.
+    if (admin.id === id) await this.auditEvents.pseudonymiseUser(id, user.email);
   }
 
-  async revokeSessions(id: number): Promise<{ revoked: number }> {
-    await this.users.get(id);
-    return { revoked: await this.sessions.revokeAll(id) };
+  async revokeSessions(admin: AuthUser, id: number): Promise<{ revoked: number }> {
+    const user = await this.users.get(id);
+    const revoked = await this.sessions.revokeAll(id);
+    await this.audit.record({
+      action: 'session.revoke',
+      actor: admin,
+      target: { type: 'user', id, label: user.email },
+      details: { count: revoked },
+    });
+    return { revoked };
   }
 
   private async lockedUser(locked: LockedUsers, id: number): Promise<User> {

@@ -27,7 +27,7 @@ export class ProfileController {
   @ApiOperation({ summary: 'Change my email or trigramme' })
   @ApiBodyErrors()
   updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserResponse> {
-    return this.profile.updateMe(user.id, body);
+    return this.profile.updateMe(user, body);
   }
 
   @Put('password')
@@ -38,6 +38,6 @@ export class ProfileController {
   @ApiOperation({ summary: 'Change my password' })
   @ApiBodyErrors()
   changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
-    return this.profile.changePassword(user.id, user.session_id, body);
+    return this.profile.changePassword(user, body);
   }
 }

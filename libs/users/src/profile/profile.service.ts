@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '#auth';
+import { AuditLog } from '#audit';
 import { ForbiddenError } from '#common';
 import { SessionsService } from '#sessions';
 import { verifyPassword } from '../password';
@@ -12,26 +14,42 @@ export class ProfileService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditLog,
   ) {}
 
   async me(userId: number): Promise<UserResponse> {
     return presentUser(await this.users.get(userId));
   }
 
-  async updateMe(userId: number, body: UpdateMeDto): Promise<UserResponse> {
-    const user = await this.users.update(userId, body);
+  async updateMe(me: AuthUser, body: UpdateMeDto): Promise<UserResponse> {
+    const before = await this.users.get(me.id);
+    const user = await this.users.update(me.id, body);
     // Cached sessions carry the email and trigramme.
-    await this.sessions.forgetUser(userId);
+    await this.sessions.forgetUser(me.id);
+    const changed = Object.fromEntries(
+      (['email', 'trigramme'] as const).filter((field) => user[field] !== before[field]).map((field) => [field, user[field]]),
+    );
+    if (Object.keys(changed).length > 0) {
+      await this.audit.record({
+        action: 'user.update',
+        actor: { id: me.id, email: before.email },
+        target: { type: 'user', id: me.id, label: user.email },
+        details: changed,
+      });
+    }
     return presentUser(user);
   }
 
   /** Changes the password and signs out every other session. */
-  async changePassword(userId: number, sessionId: string, body: ChangePasswordDto): Promise<void> {
-    const user = await this.users.get(userId);
+  async changePassword(me: AuthUser, body: ChangePasswordDto): Promise<void> {
+    const user = await this.users.get(me.id);
+    const target = { type: 'user' as const, id: me.id, label: user.email };
     if (!(await verifyPassword(body.current_password, user.hashed_password))) {
+      await this.audit.record({ action: 'user.password_change', outcome: 'failure', actor: me, target, details: { reason: 'wrong_current_password' } });
       throw new ForbiddenError('Current password is incorrect');
     }
-    await this.users.setPassword(userId, body.new_password);
-    await this.sessions.revokeAll(userId, sessionId);
+    await this.users.setPassword(me.id, body.new_password);
+    const revoked = await this.sessions.revokeAll(me.id, me.session_id);
+    await this.audit.record({ action: 'user.password_change', actor: me, target, details: { sessions_revoked: revoked } });
   }
 }

@@ -1,0 +1,2 @@
+export * from './groups.module';
+export * from './group-membership';

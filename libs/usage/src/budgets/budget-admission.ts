@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TooManyRequestsError } from '#common';
+import { BUDGET_LIMITS, BudgetsRepository } from '#database';
+import type { UserUsage } from '#database';
+import { effectiveLimits, EffectiveLimits, isoSeconds, refusal, resetOf, usageWindows, UsageWindows, usedOf } from './budget-rules';
+import type { MyUsageResponse } from './dto/my-usage.dto';
+
+/** A user's limits and what they used, at one instant. */
+interface Standing {
+  limits: EffectiveLimits;
+  usage: UserUsage;
+  windows: UsageWindows;
+}
+
+/**
+ * Holds users to their budgets: refuses an answer that would exceed one, and
+ * reports usage against them. Called with the transaction that holds the
+ * user's lock and inserts the answer (MessagesRepository), the check is atomic
+ * across instances: concurrent sends take turns, each counting the others'.
+ */
+@Injectable()
+export class BudgetAdmission {
+  constructor(private readonly budgets: BudgetsRepository) {}
+
+  /** Throws TooManyRequestsError (Retry-After: until the window resets) when one more answer with this prompt would exceed a budget. */
+  async check(userId: number, promptTokens: number, manager?: EntityManager): Promise<void> {
+    const now = new Date();
+    const limits = effectiveLimits(await this.budgets.applicableTo(userId, manager));
+    // Without any limit there is nothing to count.
+    if (BUDGET_LIMITS.every((limit) => limits[limit].limit === null)) return;
+    const windows = usageWindows(now);
+    const refused = refusal(limits, await this.budgets.usage(userId, windows, manager), promptTokens, windows);
+    if (refused) throw new TooManyRequestsError((refused.resetsAt.getTime() - now.getTime()) / 1000, refused.detail);
+  }
+
+  /** GET /api/me/usage: today's and this month's usage, and each limit with what remains of it. */
+  async report(userId: number): Promise<MyUsageResponse> {
+    const { limits, usage, windows } = await this.standing(userId);
+    const limitReport = (limit: (typeof BUDGET_LIMITS)[number]) => {
+      const { limit: cap, source } = limits[limit];
+      const used = usedOf(limit, usage);
+      return {
+        limit: cap,
+        used,
+        remaining: cap === null ? null : Math.max(0, cap - used),
+        resets_at: isoSeconds(resetOf(limit, windows)),
+        source: source?.scope ?? null,
+        source_id: source?.id ?? null,
+      };
+    };
+    return {
+      today: { ...usage.day, resets_at: isoSeconds(windows.dayResetsAt) },
+      this_month: { ...usage.month, resets_at: isoSeconds(windows.monthResetsAt) },
+      limits: {
+        tokens_per_day: limitReport('tokens_per_day'),
+        tokens_per_month: limitReport('tokens_per_month'),
+        messages_per_day: limitReport('messages_per_day'),
+      },
+    };
+  }
+
+  private async standing(userId: number): Promise<Standing> {
+    const windows = usageWindows(new Date());
+    const [budgets, usage] = await Promise.all([this.budgets.applicableTo(userId), this.budgets.usage(userId, windows)]);
+    return { limits: effectiveLimits(budgets), usage, windows };
+  }
+}
