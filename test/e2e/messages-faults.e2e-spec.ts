@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Message, MessagesRepository } from '#database';
+import { AnswerEndingsRepository, Message } from '#database';
 import { InterruptedAnswers } from '#messages';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { readSse } from '../support/sse';
@@ -102,7 +102,7 @@ describe('Messages: provider faults and limits', () => {
   it('survives a failed final write: stream:false answers 503, and the sweep ends the answer with its saved text', async () => {
     c.sim.reply = () => 'one two three four';
     c.sim.interTokenMs = 400;
-    const store = c.t.app.get(MessagesRepository);
+    const store = c.t.app.get(AnswerEndingsRepository);
     const end = store.end.bind(store);
     store.end = () => Promise.reject(new Error('database gone'));
     let sent: Awaited<ReturnType<typeof sendOnce>>;

@@ -58,6 +58,8 @@ describe('Usage ledger: one row per model call', () => {
       EMBEDDING_MODEL: 'mistral-embed',
       MAX_CONCURRENT_GENERATIONS: '20',
       RATE_LIMIT_MESSAGES_PER_MINUTE: '100',
+      // The vision model has no price: its rows cost null.
+      LLM_PRICES: 'sim-chat=2/6,mistral-embed=0.5/0',
     });
     const worker = usesWorker(t.config) ? await createWorker(t.config) : undefined;
     c = { t, sim, worker, close: async () => (await worker?.close(), await t.close(), await sim.close()) };
@@ -190,5 +192,13 @@ describe('Usage ledger: one row per model call', () => {
       expect.arrayContaining([[agentDocument, null], [chatDocument, fixed]]),
     );
     expect(new Set((await rowsOf('query_embedding')).map((r) => r.chat_id))).toEqual(new Set([titled, fixed]));
+
+    // Each row priced from LLM_PRICES at the time of the call (per million tokens).
+    const prices: Record<string, [number, number]> = { 'sim-chat': [2, 6], 'mistral-embed': [0.5, 0] };
+    for (const row of ledger) {
+      const price = prices[row.model];
+      const expected = price ? ((row.prompt_tokens * price[0] + row.completion_tokens * price[1]) / 1e6).toFixed(8) : null;
+      expect([row.purpose, row.model, row.cost]).toEqual([row.purpose, row.model, expected]);
+    }
   });
 });

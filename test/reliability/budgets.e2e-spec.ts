@@ -105,7 +105,8 @@ describe(`Budgets that hold (${sharedServers ? 'two instances on one PostgreSQL 
 
     await settled(user.id);
     const answerIds = admitted.map((r) => r.body.assistant_message.id as number).sort((x, y) => x - y);
-    const ledger = await ledgerOf(user.id);
+    // Rows are written as answers end, in whatever order they finish: compared by message.
+    const ledger = (await ledgerOf(user.id)).sort((x, y) => (x.message_id ?? 0) - (y.message_id ?? 0));
     expect(ledger.map((row) => [row.purpose, row.message_id, row.outcome])).toEqual(answerIds.map((id) => ['answer', id, 'complete']));
     const stored = await data().query(`SELECT count(*)::int AS n FROM messages WHERE chat_id = ANY($1)`, [chatIds]);
     expect(stored[0].n).toBe(20);

@@ -78,7 +78,9 @@ export class AgentCatalogue {
 
   private async publicList(): Promise<PublicCatalogue> {
     const cached = await this.cache.get<string>(PUBLIC_AGENTS_CACHE_KEY);
-    if (typeof cached === 'string') return JSON.parse(cached) as PublicCatalogue;
+    // An entry without a generation was cached by an earlier version (before groups): built again.
+    const parsed = typeof cached === 'string' ? (JSON.parse(cached) as Partial<PublicCatalogue>) : null;
+    if (parsed?.generation) return parsed as PublicCatalogue;
     const catalogue = { generation: randomBytes(8).toString('hex'), ...listOf(await this.agents.listPublic()) };
     await this.cache.set(PUBLIC_AGENTS_CACHE_KEY, JSON.stringify(catalogue), CATALOGUE_TTL_MS);
     return catalogue;

@@ -28,6 +28,23 @@ describe('loadConfig', () => {
     expect(config.limits.streamsPerUser).toBe(20);
   });
 
+  it('reads model prices per million tokens, and names LLM_PRICES when an entry is malformed', () => {
+    expect(loadConfig({ LLM_PRICES: 'mistral-small-latest=0.2/0.6, mistral-embed=0.1/0' }, '/srv').llm.prices).toEqual({
+      'mistral-small-latest': { input: 0.2, output: 0.6 },
+      'mistral-embed': { input: 0.1, output: 0 },
+    });
+    expect(loadConfig({}, '/srv').llm.prices).toEqual({});
+    expect(problemsOf({ LLM_PRICES: 'mistral-small-latest=cheap' })).toEqual([
+      expect.stringMatching(/^LLM_PRICES: entries must look like model=input\/output/),
+    ]);
+  });
+
+  it('keeps audit records a year unless told otherwise (0: forever)', () => {
+    expect(loadConfig({}, '/srv').audit.retentionDays).toBe(365);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '0' }, '/srv').audit.retentionDays).toBe(0);
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: '-1' })).toEqual([expect.stringMatching(/^AUDIT_RETENTION_DAYS/)]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, '/srv')).toMatchObject({ port: 8061, databaseUrl: undefined });
   });

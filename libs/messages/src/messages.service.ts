@@ -13,7 +13,7 @@ import { AgentsRepository, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchan
 import type { AdmissionGuard } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
-import type { ChatMessage, ResolvedModel } from '#llm';
+import type { ResolvedModel } from '#llm';
 import { ChatsService, presentChat } from '#chats';
 import { RealtimePublisher } from '#realtime';
 import { BudgetAdmission } from '#usage';
@@ -22,6 +22,7 @@ import type { ChatMessagesQuery, ListMessagesQuery, MessagePage, SendMessageDto,
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
 import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
 import { buildPrompt } from './generation/prompt-builder';
+import type { Prompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
 import { pageMessages } from './message-page';
 import { MessageResponse, presentMessage } from './message.presenter';
@@ -67,16 +68,16 @@ export class MessagesService {
       this.recentHistory(chat.id),
       this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
-    const promptTokens = this.promptTokens(chat, history, { text: body.content, images }, context.text);
+    const prompt = this.promptFor(chat, history, { text: body.content, images }, context.text);
     const inserted = await this.store.insertExchange(
       {
         userId: user.id,
         cap: this.config.limits.concurrentGenerationsPerUser,
         content: body.content,
         idempotencyKey,
-        guard: this.withinBudget(user, promptTokens),
+        guard: this.withinBudget(user, prompt.tokens),
       },
-      { ...this.newAnswer(chat.id, resolved, context), prompt_tokens: promptTokens },
+      { ...this.newAnswer(chat.id, resolved, context), prompt_tokens: prompt.tokens },
     );
     if (!inserted) throw tooManyAnswers();
     if (!inserted.created) return this.repeated(inserted.exchange, body);
@@ -87,7 +88,7 @@ export class MessagesService {
       assistant_message: presentMessage(assistantMessage),
     });
     // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
-    const done = this.startAnswer(chat, assistantMessage, resolved, history, { text: body.content, images }, context.text, 'answer');
+    const done = this.startAnswer(chat, assistantMessage, resolved, prompt, images.length ? 'vision' : 'answer');
     if (body.stream === false) {
       const outcome = await done;
       this.throwIfFailed(outcome);
@@ -108,15 +109,15 @@ export class MessagesService {
       this.recentHistory(chat.id, question.id),
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
-    const promptTokens = this.promptTokens(chat, history, { text: question.content, images: [] }, context.text);
+    const prompt = this.promptFor(chat, history, { text: question.content, images: [] }, context.text);
     const answer = await this.store.insertAnswer(
-      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.withinBudget(user, promptTokens) },
-      { ...this.newAnswer(chat.id, resolved, context, question.id), prompt_tokens: promptTokens },
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.withinBudget(user, prompt.tokens) },
+      { ...this.newAnswer(chat.id, resolved, context, question.id), prompt_tokens: prompt.tokens },
     );
     if (!answer) throw tooManyAnswers();
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presentMessage(answer) });
     // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
-    void this.startAnswer(chat, answer, resolved, history, { text: question.content, images: [] }, context.text, 'regenerate');
+    void this.startAnswer(chat, answer, resolved, prompt, 'regenerate');
     return presentMessage(answer);
   }
 
@@ -195,15 +196,11 @@ export class MessagesService {
     return (manager) => this.budgets.check(user.id, promptTokens, manager);
   }
 
-  /** The prompt's counted tokens (its text; images are not counted), reserved against token budgets while the answer streams. */
-  private promptTokens(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): number {
-    const texts = this.promptFor(chat, history, current, context).flatMap(({ content }) =>
-      typeof content === 'string' ? [content] : content.flatMap((part) => (part.type === 'text' ? [part.text] : [])),
-    );
-    return texts.reduce((sum, text) => sum + countTokens(text), 0);
-  }
-
-  private promptFor(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): ChatMessage[] {
+  /**
+   * Built once per answer, before its insert: its counted tokens (text only)
+   * are reserved against token budgets while the answer streams.
+   */
+  private promptFor(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): Prompt {
     return buildPrompt({
       systemPrompt: chat.agent!.system_prompt,
       context,
@@ -236,30 +233,28 @@ export class MessagesService {
     };
   }
 
+  /** `vision` when the prompt carries images: it goes to the vision model, and the ledger tells those calls apart. */
   private startAnswer(
     chat: Chat,
     answer: Message,
     resolved: ResolvedModel,
-    history: Message[],
-    current: { text: string; images: string[] },
-    context: string,
-    purpose: 'answer' | 'regenerate',
+    prompt: Prompt,
+    purpose: 'answer' | 'regenerate' | 'vision',
   ): Promise<GenerationOutcome> {
     const agent = chat.agent!;
-    const prompt = this.promptFor(chat, history, current, context);
     return this.generation.start({
       chatId: chat.id,
       assistantMessageId: answer.id,
       provider: resolved.provider,
       model: resolved.model,
       temperature: agent.temperature,
-      prompt,
+      prompt: prompt.messages,
+      promptTokens: prompt.tokens,
       wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
       learns: agent.learn_from_interaction,
       userId: chat.user_id,
       agentId: agent.id,
-      // A prompt carrying images goes to the vision model: the ledger tells those calls apart.
-      purpose: current.images.length ? 'vision' : purpose,
+      purpose,
     });
   }
 

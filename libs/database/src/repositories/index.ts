@@ -1,4 +1,5 @@
 import { AgentsRepository } from './agents.repository';
+import { AnswerEndingsRepository } from './answer-endings.repository';
 import { DatabaseProbe } from './database-probe';
 import { ChatsRepository } from './chats.repository';
 import { DocumentsRepository } from './documents.repository';
@@ -14,6 +15,7 @@ import { AgentDirectoryRepository } from './agent-directory.repository';
 import { BudgetsRepository } from './budgets.repository';
 
 export * from './agents.repository';
+export * from './answer-endings.repository';
 export * from './database-probe';
 export * from './chats.repository';
 export * from './documents.repository';
@@ -34,4 +36,4 @@ export * from './agent-directory.repository';
 export * from './budgets.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository];

@@ -1,10 +1,9 @@
 import { Message } from '#database';
 import type { EndedAnswer, MessageStatus, UsageOutcome } from '#database';
-import type { ChatMessage, Usage } from '#llm';
+import type { Usage } from '#llm';
 import { estimateTextTokens } from '#usage';
 import type { ModelCall } from '#usage';
 import type { GenerationTask } from './generation.service';
-import { countTokens } from '#text';
 
 /** What a run has generated so far. */
 export interface AnswerState {
@@ -18,14 +17,13 @@ export interface AnswerState {
 /** Why an answer whose end could not be written is reported `interrupted`. */
 export const ANSWER_NOT_SAVED = 'The answer could not be saved; the text saved so far is kept';
 
-/** What the provider reported; providers that do not report usage get an estimate with our tokenizer. */
-export function usageOf(prompt: ChatMessage[], state: AnswerState): Usage {
-  return (
-    state.usage ?? {
-      prompt_tokens: prompt.reduce((sum, m) => sum + countTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0),
-      completion_tokens: state.content ? countTokens(state.content) - 4 : 0,
-    }
-  );
+/**
+ * What the provider reported; providers that do not report usage get an
+ * estimate with our tokenizer: the prompt's text as counted when it was built
+ * (images not counted: a data URL is not what the model is charged for).
+ */
+export function usageOf(promptTokens: number, state: AnswerState): Usage {
+  return state.usage ?? { prompt_tokens: promptTokens, completion_tokens: estimateTextTokens(state.content) };
 }
 
 /** The answer as the run holds it, for when no stored row can tell (deleted with its chat, or unwritable). */
@@ -44,7 +42,7 @@ export function answerAsHeld(task: GenerationTask, content: string, end: { statu
 
 /** The usage ledger's row for an answer its run ended: the provider's usage when reported, else our estimate. */
 export function answerCall(task: GenerationTask, state: AnswerState, outcome: UsageOutcome, latencyMs: number): ModelCall {
-  const usage = usageOf(task.prompt, state);
+  const usage = usageOf(task.promptTokens, state);
   return {
     purpose: task.purpose,
     provider: task.provider.name,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Message, MessagesRepository, NewUsageRecord } from '#database';
+import type { AnswerEndingsRepository, Message, NewUsageRecord } from '#database';
 
 const FINAL_WRITE_ATTEMPTS = 3;
 const RETRY_BASE_MS = 500;
 
-export type AnswerEnd = Parameters<MessagesRepository['end']>[1];
+export type AnswerEnd = Parameters<AnswerEndingsRepository['end']>[1];
 
 /**
  * Ends a streaming answer with these fields and its usage row, in one transaction (null when it
@@ -12,7 +12,7 @@ export type AnswerEnd = Parameters<MessagesRepository['end']>[1];
  * not cost the answer the text generated since its last save.
  */
 export async function writeAnswerEnd(
-  store: MessagesRepository,
+  store: AnswerEndingsRepository,
   id: number,
   end: AnswerEnd,
   usage: NewUsageRecord,

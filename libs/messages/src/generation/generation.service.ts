@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { NotFoundError } from '#common';
-import { Message, MessagesRepository, MessageStatus } from '#database';
+import { AnswerEndingsRepository, Message, MessagesRepository, MessageStatus } from '#database';
 import type { EndedAnswer, NewUsageRecord, UsageOutcome } from '#database';
 import { MEMORY_LEARNING_JOB } from '#agents';
 import { CHAT_TITLE_JOB } from '#chats';
@@ -28,6 +28,8 @@ export interface GenerationTask {
   model: string;
   temperature: number;
   prompt: ChatMessage[];
+  /** The prompt's text tokens as we count them: the estimate when the provider reports no usage. */
+  promptTokens: number;
   /** Ask for a title once this answer is complete. */
   wantsTitle: boolean;
   /** The agent learns from interaction: look for memories once complete. */
@@ -65,6 +67,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly store: MessagesRepository,
+    private readonly endings: AnswerEndingsRepository,
     private readonly ledger: UsageLedger,
   ) {}
 
@@ -107,7 +110,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       if (message.status !== 'streaming') return message;
       await sleep(100);
     }
-    const stopped = await this.store.end(messageId, { status: 'stopped' }, (ended) => this.endedRow(ended, 'stopped'));
+    const stopped = await this.endings.end(messageId, { status: 'stopped' }, (ended) => this.endedRow(ended, 'stopped'));
     if (stopped) await this.announceEnded(stopped);
     return stopped ?? this.stored(messageId);
   }
@@ -279,7 +282,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       ttft_ms: state.ttftMs,
     };
     // Unless it already ended elsewhere (interrupted by a sweep, stopped by a stop that found no runner), counted there.
-    const message = await writeAnswerEnd(this.store, task.assistantMessageId, end, this.ledger.toRow(call), (err, attempt) =>
+    const message = await writeAnswerEnd(this.endings, task.assistantMessageId, end, this.ledger.toRow(call), (err, attempt) =>
       this.logger.warn({ err, message_id: task.assistantMessageId, attempt }, 'Could not save the end of an answer; retrying'),
     );
     if (!message) return this.withdrawn(task, state, { ...call, outcome: 'stopped' });

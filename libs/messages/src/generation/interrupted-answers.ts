@@ -3,7 +3,7 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { ANSWER_INTERRUPTED } from './final-event';
 import { GenerationService } from './generation.service';
-import { MessagesRepository } from '#database';
+import { AnswerEndingsRepository } from '#database';
 
 /** A running answer's heartbeat is refreshed every second; this much silence means its process is gone. */
 export const ORPHAN_AFTER_SECONDS = 30;
@@ -24,7 +24,7 @@ export class InterruptedAnswers implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly store: MessagesRepository,
+    private readonly endings: AnswerEndingsRepository,
     private readonly generation: GenerationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -45,7 +45,7 @@ export class InterruptedAnswers implements OnApplicationBootstrap, OnApplication
 
   /** Marks the orphaned answers (every streaming one when `all`), counted in the usage ledger, and announces their end; returns how many. */
   async sweep(all: boolean): Promise<number> {
-    const interrupted = await this.store.interrupt(
+    const interrupted = await this.endings.interrupt(
       {
         all,
         silentSeconds: ORPHAN_AFTER_SECONDS,

@@ -15,7 +15,7 @@ describe('buildPrompt', () => {
   ];
 
   it('puts the system prompt first, then history, then the new message', () => {
-    const prompt = buildPrompt({ systemPrompt: 'Be brief.', history, current: { text: 'third', images: [] }, budgetTokens: 10_000 });
+    const prompt = buildPrompt({ systemPrompt: 'Be brief.', history, current: { text: 'third', images: [] }, budgetTokens: 10_000 }).messages;
     expect(prompt.map((m) => [m.role, typeof m.content === 'string' ? m.content.slice(0, 14) : 'parts'])).toEqual([
       ['system', 'Be brief.'],
       ['user', 'first question'],
@@ -27,12 +27,12 @@ describe('buildPrompt', () => {
   });
 
   it('drops the oldest history first when the budget is short', () => {
-    const prompt = buildPrompt({ systemPrompt: '', history, current: { text: 'third', images: [] }, budgetTokens: 60 });
+    const prompt = buildPrompt({ systemPrompt: '', history, current: { text: 'third', images: [] }, budgetTokens: 60 }).messages;
     expect(prompt.map((m) => m.content)).toEqual(['second question', 'second answer', 'third']);
   });
 
   it('sends images as image parts after the text', () => {
-    const prompt = buildPrompt({ systemPrompt: '', history: [], current: { text: 'What is this?', images: ['data:image/png;base64,AAA'] }, budgetTokens: 1000 });
+    const prompt = buildPrompt({ systemPrompt: '', history: [], current: { text: 'What is this?', images: ['data:image/png;base64,AAA'] }, budgetTokens: 1000 }).messages;
     expect(prompt).toEqual([
       {
         role: 'user',

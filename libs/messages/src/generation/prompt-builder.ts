@@ -14,12 +14,18 @@ export interface PromptInput {
   budgetTokens: number;
 }
 
+/** The messages sent to the model, and the tokens of their text as our tokenizer counts them (images not counted). */
+export interface Prompt {
+  messages: ChatMessage[];
+  tokens: number;
+}
+
 /**
  * System prompt, then as much recent history as fits the budget (newest kept,
  * oldest dropped), then the new message. Only answers that were kept
  * (complete or stopped with text) count as history.
  */
-export function buildPrompt(input: PromptInput): ChatMessage[] {
+export function buildPrompt(input: PromptInput): Prompt {
   const system: ChatMessage[] = [input.systemPrompt, input.context ?? '']
     .filter((text) => text.trim())
     .map((content): ChatMessage => ({ role: 'system', content }));
@@ -32,15 +38,18 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
         ]
       : input.current.text,
   };
-  let remaining =
-    input.budgetTokens - countTokens(input.systemPrompt) - countTokens(input.context ?? '') - countTokens(input.current.text);
+  const fixed = countTokens(input.systemPrompt) + countTokens(input.context ?? '') + countTokens(input.current.text);
+  let remaining = input.budgetTokens - fixed;
+  let historyTokens = 0;
   const kept: ChatMessage[] = [];
   for (const message of [...input.history].reverse()) {
     if (message.role === 'system' || !message.content) continue;
     if (message.role === 'assistant' && message.status !== 'complete' && message.status !== 'stopped') continue;
-    remaining -= countTokens(message.content);
+    const tokens = countTokens(message.content);
+    remaining -= tokens;
     if (remaining < 0) break;
+    historyTokens += tokens;
     kept.unshift({ role: message.role, content: message.content });
   }
-  return [...system, ...kept, current];
+  return { messages: [...system, ...kept, current], tokens: fixed + historyTokens };
 }
