@@ -193,6 +193,22 @@ describe('Usage ledger: one row per model call', () => {
     );
     expect(new Set((await rowsOf('query_embedding')).map((r) => r.chat_id))).toEqual(new Set([titled, fixed]));
 
+    // The admins' report (the first user is the admin) sums exactly these rows, by purpose and in total.
+    const report = (await c.t.http().get('/api/admin/usage?group_by=purpose&limit=100').set(user.auth).expect(200)).body;
+    const sum = (list: UsageRecord[], of: (row: UsageRecord) => number) => list.reduce((total, row) => total + of(row), 0);
+    expect(report.totals).toMatchObject({
+      calls: ledger.length,
+      prompt_tokens: sum(ledger, (row) => row.prompt_tokens),
+      completion_tokens: sum(ledger, (row) => row.completion_tokens),
+      total_tokens: sum(ledger, (row) => row.prompt_tokens + row.completion_tokens),
+      estimated_calls: ledger.filter((row) => row.estimated).length,
+    });
+    for (const purpose of purposes) {
+      const mine = ledger.filter((row) => row.purpose === purpose);
+      const item = report.items.find((row: { key: string }) => row.key === purpose);
+      expect([purpose, item?.calls, item?.total_tokens]).toEqual([purpose, mine.length, sum(mine, (row) => row.prompt_tokens + row.completion_tokens)]);
+    }
+
     // Each row priced from LLM_PRICES at the time of the call (per million tokens).
     const prices: Record<string, [number, number]> = { 'sim-chat': [2, 6], 'mistral-embed': [0.5, 0] };
     for (const row of ledger) {
