@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Agent } from './agent.entity';
+import { Message } from './message.entity';
 import { User } from './user.entity';
 
 @Entity('chats')
@@ -35,6 +36,40 @@ export class Chat {
   @ManyToOne(() => Agent, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'agent_id' })
   agent?: Agent;
+
+  /**
+   * The end of the branch shown and continued (messages form a tree by
+   * parent_id): the prompt, the message list and new messages follow the path
+   * from the root to this message. Null for an empty chat.
+   */
+  @Column({ type: 'int', nullable: true })
+  active_leaf_id!: number | null;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'active_leaf_id' })
+  active_leaf?: Message;
+
+  @Column({ type: 'boolean', default: false })
+  pinned!: boolean;
+
+  /** Archived chats leave the default list but stay searchable and readable. */
+  @Column({ type: 'timestamptz', nullable: true })
+  archived_at!: Date | null;
+
+  /** The user's labels (tags rather than folders: a chat may sit under several). */
+  @Index('IDX_chats_tags', { synchronize: false })
+  @Column({ type: 'varchar', length: 50, array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  /** Overrides of the agent's model, temperature and output length for this chat; null: the agent's. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  model!: string | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  temperature!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  max_output_tokens!: number | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;

@@ -11,8 +11,10 @@ import { AgentGroup, Group, GroupMember } from './group.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Budget } from './budget.entity';
 import { UsageRecord } from './usage-record.entity';
+import { MessageFeedback } from './feedback.entity';
+import { ShareLink } from './share-link.entity';
 
-export { Agent, AgentGroup, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, Session, UsageRecord, User };
+export { Agent, AgentGroup, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
 export * from './audit-event.entity';
 export * from './budget.entity';
 export * from './usage-record.entity';
@@ -23,4 +25,4 @@ export { AGENT_VISIBILITIES, agentUsableBy } from './agent.entity';
 export type { AgentVisibility } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
-export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent];
+export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink];

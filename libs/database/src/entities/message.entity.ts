@@ -52,7 +52,11 @@ export class Message {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
-  /** For an assistant message, the user message it answers (several answers after a regenerate). */
+  /**
+   * The message before it on its branch: for an answer, the question it
+   * answers (several answers after regenerates); for a question, the answer it
+   * follows (null for a chat's first). Siblings (same parent) are the branches.
+   */
   @Index('IDX_messages_parent_id')
   @Column({ type: 'int', nullable: true })
   parent_id!: number | null;
@@ -60,6 +64,22 @@ export class Message {
   @ManyToOne(() => Message, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'parent_id' })
   parent?: Message;
+
+  /** For a question: the documents attached (images go to the vision model again on a regenerate or an edit). */
+  @Column({ type: 'int', array: true, nullable: true })
+  document_ids!: number[] | null;
+
+  /** For an answer: the temperature and output cap it was asked with (its model is llm_model). */
+  @Column({ type: 'double precision', nullable: true })
+  llm_temperature!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  llm_max_tokens!: number | null;
+
+  /** Full-text index of the content (French and English stems, unaccented), written when the text is final. */
+  @Index('IDX_messages_tsv', { synchronize: false })
+  @Column({ type: 'tsvector', select: false, nullable: true })
+  tsv?: string;
 
   /** Milliseconds from the request to the provider to the first token. */
   @Column({ type: 'int', nullable: true })

@@ -9,6 +9,7 @@ import { ChatListOrder1795620000006 } from './1795620000006-ChatListOrder';
 import { AnswerLiveness1795620000008 } from './1795620000008-AnswerLiveness';
 import { VectorIndex1795620000009 } from './1795620000009-VectorIndex';
 import { Organisation1795620000010 } from './1795620000010-Organisation';
+import { Conversations1795620000011 } from './1795620000011-Conversations';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AnswerLiveness1795620000008,
   VectorIndex1795620000009,
   Organisation1795620000010,
+  Conversations1795620000011,
 ];

@@ -2,6 +2,7 @@ import { AgentsRepository } from './agents.repository';
 import { AnswerEndingsRepository } from './answer-endings.repository';
 import { DatabaseProbe } from './database-probe';
 import { ChatsRepository } from './chats.repository';
+import { ConversationTreeRepository } from './conversation-tree.repository';
 import { DocumentsRepository } from './documents.repository';
 import { GroupsRepository } from './groups.repository';
 import { MemoriesRepository } from './memories.repository';
@@ -18,6 +19,7 @@ export * from './agents.repository';
 export * from './answer-endings.repository';
 export * from './database-probe';
 export * from './chats.repository';
+export * from './conversation-tree.repository';
 export * from './documents.repository';
 export * from './groups.repository';
 export * from './locked-uploads';
@@ -36,4 +38,4 @@ export * from './agent-directory.repository';
 export * from './budgets.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository];
