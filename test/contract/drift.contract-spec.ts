@@ -53,7 +53,11 @@ describe('Contract: a spec that drifts from the code fails', () => {
 
   it('reports a returned field the drifted spec no longer documents', () => {
     const spec = specWithoutChatTitle();
-    const body = { id: 1, title: 'Budget', user_id: 1, agent_id: null, agent: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' };
+    const body = {
+      id: 1, title: 'Budget', user_id: 1, agent_id: null, agent: null, pinned: false, archived_at: null, tags: [], active_leaf_id: null,
+      model: null, temperature: null, max_output_tokens: null, effective_model: null, effective_temperature: null, effective_max_output_tokens: 4096,
+      created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+    };
     expect(validate(body, { $ref: '#/components/schemas/ChatResponse' }, '$', spec)).toContain('$.title: returned but not documented');
     expect(validate(body, { $ref: '#/components/schemas/ChatResponse' }, '$')).toEqual([]);
   });

@@ -257,6 +257,25 @@ describe('Contract: the generated client drives the API', () => {
     expect((await fetch(`${c.t.url}/api/documents/${chatDocumentId}`)).status).toBe(401);
   });
 
+  it('rates an answer, reads my feedback, and the admins read it with the answer in context', async () => {
+    const answer = (await messagesOf(chatId)).items.find((m) => m.role === 'assistant' && m.status === 'complete');
+    if (!answer) throw new Error('an answer was sent earlier');
+    const path = { params: { path: { id: answer.id } } };
+    const rated = ok(await user.PUT('/api/messages/{id}/feedback', { ...path, body: { rating: 'down', reason: 'incomplete', comment: 'Too short.' } }));
+    expect(rated).toMatchObject({ message_id: answer.id, rating: 'down', reason: 'incomplete', comment: 'Too short.' });
+    expect(ok(await user.GET('/api/messages/{id}/feedback', path))).toEqual(rated);
+
+    const listed = ok(await admin.GET('/api/admin/feedback', { params: { query: { limit: 10 } } }));
+    expect(listed.items[0]).toMatchObject({ id: rated.id, answer: { id: answer.id }, agent: { id: agentId }, user: { id: userId } });
+    const summary = ok(await admin.GET('/api/admin/feedback/summary', { params: { query: { group_by: 'model' } } }));
+    expect(summary.items).toMatchObject([{ key: 'sim-chat', down: 1, total: 1, top_reasons: [{ reason: 'incomplete', count: 1 }] }]);
+    const agents = ok(await admin.GET('/api/admin/agents', { params: { query: { limit: 10 } } }));
+    expect(agents.items.find((agent) => agent.id === agentId)).toMatchObject({ feedback_up: 0, feedback_down: 1 });
+
+    expect((await user.DELETE('/api/messages/{id}/feedback', path)).response.status).toBe(204);
+    expect((await user.GET('/api/messages/{id}/feedback', path)).response.status).toBe(404);
+  });
+
   it('lists, patches and revokes users as an admin; a user is refused', async () => {
     const page = ok(await admin.GET('/api/admin/users', { params: { query: { limit: 10, q: 'bob' } } }));
     expect(page.items.map((u) => u.trigramme)).toEqual(['BOB']);

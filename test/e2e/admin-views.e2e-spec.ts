@@ -371,6 +371,8 @@ describe('Admin views: usage reports, every agent, user detail', () => {
       model: expect.any(String),
       chat_count: 2,
       last_used_at: latest.created_at.toISOString(),
+      feedback_up: 0,
+      feedback_down: 0,
       created_at: expect.any(String),
       updated_at: expect.any(String),
       deleted_at: null,

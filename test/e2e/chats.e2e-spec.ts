@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Chat, Document, Message } from '#database';
+import { Chat, ConversationTreeRepository, Document, Message } from '#database';
 import { signUp, SignedIn } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -59,10 +59,9 @@ describe('Chats: private CRUD, activity order, pagination', () => {
 
   it('returns the chat with its latest messages oldest first, and pages back', async () => {
     const chat = (await newChat(alice, { agent_id: publicAgent }).expect(201)).body;
-    const messages = t.app.get(DataSource).getRepository(Message);
-    for (let i = 1; i <= 7; i++) {
-      await messages.save({ chat_id: chat.id, role: i % 2 ? 'user' : 'assistant', content: `m${i}`, status: 'complete' });
-    }
+    // The chat shows its active path: the messages go in as one branch.
+    const path = Array.from({ length: 7 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `m${i + 1}`, status: 'complete' }) as const);
+    await t.app.get(ConversationTreeRepository).appendPath(chat.id, path);
     const latest = await t.http().get(`/api/chats/${chat.id}?limit=3`).set(alice.auth).expect(200);
     expect(latest.body.messages.map((m: { content: string }) => m.content)).toEqual(['m5', 'm6', 'm7']);
     const older = await t.http().get(`/api/chats/${chat.id}?limit=3&before=${latest.body.messages_next_before}`).set(alice.auth).expect(200);
@@ -119,7 +118,7 @@ describe('Chats: private CRUD, activity order, pagination', () => {
   it('keeps chats of a deleted agent readable, marking the agent deleted', async () => {
     const agent = (await t.http().post('/api/agents').set(bob.auth).send({ name: 'Short-lived' }).expect(201)).body;
     const chat = (await newChat(bob, { agent_id: agent.id }).expect(201)).body;
-    await t.app.get(DataSource).getRepository(Message).save({ chat_id: chat.id, role: 'user', content: 'kept', status: 'complete' });
+    await t.app.get(ConversationTreeRepository).appendPath(chat.id, [{ role: 'user', content: 'kept', status: 'complete' }]);
     await t.http().delete(`/api/agents/${agent.id}`).set(bob.auth).expect(204);
     const read = await t.http().get(`/api/chats/${chat.id}`).set(bob.auth).expect(200);
     expect(read.body.agent).toMatchObject({ id: agent.id, name: 'Short-lived', deleted: true });

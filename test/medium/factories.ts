@@ -77,8 +77,11 @@ export class MediumFactories {
 
   /** A question and its complete answer, linked as the app links them. */
   async exchange(chat: { id: number }, question: string, answer: string): Promise<{ question: Message; answer: Message }> {
-    const asked = await this.message(chat, { content: question });
+    // After the chat's active leaf, the answer becoming the leaf (see MessagesRepository.insertExchange).
+    const { active_leaf_id } = await this.dataSource.getRepository(Chat).findOneByOrFail({ id: chat.id });
+    const asked = await this.message(chat, { content: question, parent_id: active_leaf_id });
     const answered = await this.message(chat, { role: 'assistant', content: answer, parent_id: asked.id });
+    await this.dataSource.getRepository(Chat).update(chat.id, { active_leaf_id: answered.id });
     return { question: asked, answer: answered };
   }
 

@@ -18,8 +18,12 @@ const streamUrl = (t: Pick<TestApp, 'url'>, chatId: number) => `${t.url}/api/mes
 /** What a process that died mid-answer leaves: a question and its answer still `streaming`, with the text saved so far. */
 async function orphanedAnswer(t: Pick<TestApp, 'app'>, chatId: number, content: string, heartbeatAt: Date): Promise<Message> {
   const messages = repository(t);
-  const question = await messages.save({ chat_id: chatId, role: 'user', content: 'question', status: 'complete' });
-  return messages.save({ chat_id: chatId, role: 'assistant', content, status: 'streaming', parent_id: question.id, heartbeat_at: heartbeatAt });
+  // Placed in the tree as a send places it: after the chat's active leaf, the answer becoming the leaf.
+  const [chat] = await t.app.get(DataSource).query('SELECT active_leaf_id FROM chats WHERE id = $1', [chatId]);
+  const question = await messages.save({ chat_id: chatId, role: 'user', content: 'question', status: 'complete', parent_id: chat.active_leaf_id });
+  const answer = await messages.save({ chat_id: chatId, role: 'assistant', content, status: 'streaming', parent_id: question.id, heartbeat_at: heartbeatAt });
+  await t.app.get(DataSource).query('UPDATE chats SET active_leaf_id = $1 WHERE id = $2', [answer.id, chatId]);
+  return answer;
 }
 
 const longAgo = () => new Date(Date.now() - 3600_000);

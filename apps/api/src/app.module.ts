@@ -12,10 +12,13 @@ import { UsageReportsModule } from '#usage';
 import { AdminBootstrapModule, UserAdminModule, UsersModule } from '#users';
 import { ChatsModule } from '#chats';
 import { DocumentsModule } from '#documents';
+import { FeedbackModule } from '#feedback';
 import { GroupsModule } from '#groups';
 import { HealthModule } from '#health';
 import { MetricsModule } from '#health';
 import { MessagesModule } from '#messages';
+import { SharingModule } from '#sharing';
+import { TransferModule } from '#transfer';
 import { SocketGatewayModule } from './realtime/socket-gateway.module';
 
 @Module({})
@@ -40,9 +43,13 @@ export class AppModule {
         GroupsModule,
         AgentsModule,
         AdminAgentsModule,
+        // Before the chat routes: GET /chats/export must not be read as GET /chats/{id}.
+        TransferModule,
         ChatsModule,
         DocumentsModule,
         MessagesModule,
+        FeedbackModule,
+        SharingModule,
         UsageReportsModule,
         SocketGatewayModule,
       ],

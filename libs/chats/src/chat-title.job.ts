@@ -18,7 +18,7 @@ export function cleanTitle(raw: string): string {
   return line.replace(label, '').replace(edges, '').replace(label, '').replace(edges, '').slice(0, 80).trim();
 }
 
-/** After a chat's first exchange, asks its agent's model for a short title. */
+/** After a chat's first exchange, asks the chat's model (its override, else its agent's) for a short title. */
 @Injectable()
 export class ChatTitleJob {
   constructor(
@@ -35,7 +35,7 @@ export class ChatTitleJob {
     const exchange = await this.messages.findFirstExchange(chatId);
     if (!exchange) return;
     const { userMessage: question, assistantMessage: answer } = exchange;
-    const { provider, model } = this.registry.resolve(chat.agent.model);
+    const { provider, model } = this.registry.resolve(chat.model ?? chat.agent.model);
     const messages: ChatMessage[] = [
       {
         role: 'system',

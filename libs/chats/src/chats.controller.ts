@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
 import { SearchQuery, SearchResponse } from '#retrieval';
 import { ChatPage, ChatResponse } from './chat.presenter';
+import { BulkChatsResponse, ChatTagsResponse } from './chat-organising.presenter';
 import { ChatsService } from './chats.service';
-import { CreateChatDto, ListChatsQuery, UpdateChatDto } from './dto/chat.dto';
+import { BulkChatsDto, CreateChatDto, ListChatsQuery, PatchChatDto, UpdateChatDto } from './dto/chat.dto';
 import type { AuthUser } from '#auth';
 
 @ApiTags('chats')
@@ -23,11 +24,31 @@ export class ChatsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ChatPage, description: 'My chats, most recent activity first.' })
+  @ApiOkResponse({
+    type: ChatPage,
+    description: 'My chats, most recent activity first (pinned ones are not hoisted: ask `pinned=true` for them); archived ones only when asked.',
+  })
   @ApiOperation({ summary: 'List my chats' })
   @ApiQueryErrors()
   list(@CurrentUser() user: AuthUser, @Query() query: ListChatsQuery): Promise<ChatPage> {
     return this.chats.list(user, query);
+  }
+
+  // Before the `:id` routes.
+  @Get('tags')
+  @ApiOkResponse({ type: ChatTagsResponse, description: 'Every tag on my chats, with how many carry it.' })
+  @ApiOperation({ summary: 'List my chat tags' })
+  tags(@CurrentUser() user: AuthUser): Promise<ChatTagsResponse> {
+    return this.chats.tags(user);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOkResponse({ type: BulkChatsResponse, description: 'Applied, in one transaction, to those of the ids that are my chats.' })
+  @ApiOperation({ summary: 'Archive, unarchive, pin, unpin or delete several chats' })
+  @ApiBodyErrors()
+  bulk(@CurrentUser() user: AuthUser, @Body() body: BulkChatsDto): Promise<BulkChatsResponse> {
+    return this.chats.bulk(user, body);
   }
 
   @Get(':id/search')
@@ -50,6 +71,19 @@ export class ChatsController {
     @Body() body: UpdateChatDto,
   ): Promise<ChatResponse> {
     return this.chats.rename(user, id, body);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ChatResponse })
+  @ApiOperation({ summary: 'Rename, pin, archive or tag a chat, or change its model options' })
+  @ApiBodyErrors()
+  @ApiIdParams('id')
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: number,
+    @Body() body: PatchChatDto,
+  ): Promise<ChatResponse> {
+    return this.chats.update(user, id, body);
   }
 
   @Delete(':id')

@@ -15,7 +15,7 @@ import type { Response } from 'express';
 import { Authenticated, CurrentUser, IdPipe, ApiErrors, ApiBodyErrors, ApiQueryErrors, ApiIdParams } from '#common';
 import { ApiTicketIssued, ApiTicketQuery, UrlTicketResponse, UrlTickets } from '#sessions';
 import { ChatsService } from '#chats';
-import { ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
+import { EditMessageDto, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { AnswerStreamService, SSE_RETRY_MS } from './generation/answer-stream.service';
 import { SseDoneEvent, SseErrorEvent, SseFrame, SseTokenEvent } from './dto/sse-events.dto';
 import { IdempotencyKey } from './idempotency-key';
@@ -148,8 +148,38 @@ export class MessagesController {
     return this.messages.stop(user, id);
   }
 
+  @Post(':id/edit')
+  @ApiCreatedResponse({
+    type: SendMessageResponse,
+    description: 'The edited question (a new sibling of the original: same parent) and its answer, now the active leaf; the original stays on its branch.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `As for a send: a repeat with the same key in the same chat within ${IDEMPOTENCY_WINDOW_HOURS} h returns the first edit's exchange.`,
+  })
+  @ApiOperation({ summary: 'Edit a question: a new branch, answered' })
+  @ApiBodyErrors()
+  @ApiErrors({
+    409: "Not a user message, the chat's agent was deleted, or the Idempotency-Key was used for other content.",
+    429: 'Send rate or concurrent answers exceeded (Retry-After).',
+    503: 'No provider configured, or (stream: false) the provider failed.',
+  })
+  @ApiIdParams('id')
+  edit(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: number,
+    @Body() body: EditMessageDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ): Promise<SendMessageResponse> {
+    return this.messages.edit(user, id, body, idempotencyKey);
+  }
+
   @Post(':id/regenerate')
-  @ApiCreatedResponse({ type: MessageResponse, description: 'A new answer (`streaming`) to the same user message.' })
+  @ApiCreatedResponse({
+    type: MessageResponse,
+    description: "A new answer (`streaming`) to the same question, a sibling of the others, with the question's images and the chat's current model options; it becomes the active leaf.",
+  })
   @ApiOperation({ summary: 'Regenerate an answer' })
   @ApiErrors({ 409: 'Not an answer to a user message, or the agent was deleted.', 429: 'Too many answers in progress (Retry-After).', 503: 'No provider configured.' })
   @ApiIdParams('id')

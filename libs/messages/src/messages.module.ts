@@ -12,13 +12,15 @@ import { GenerationEvents } from './generation/generation-events';
 import { GenerationService } from './generation/generation.service';
 import { InterruptedAnswers } from './generation/interrupted-answers';
 import { StreamSlots } from './generation/stream-slots';
+import { BranchesController } from './branches/branches.controller';
+import { BranchesService } from './branches/branches.service';
 import { ChatHistoryController } from './chat-history.controller';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
 @Module({
   imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule, SessionsModule, UsageModule],
-  controllers: [MessagesController, ChatHistoryController],
+  controllers: [MessagesController, ChatHistoryController, BranchesController],
   providers: [
     GenerationEvents,
     AnswerContextBuilder,
@@ -27,6 +29,7 @@ import { MessagesService } from './messages.service';
     StreamSlots,
     AnswerStreamService,
     MessagesService,
+    BranchesService,
   ],
   exports: [GenerationEvents, AnswerStreamService, GenerationService, MessagesService],
 })

@@ -9,8 +9,17 @@ import {
 } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { AgentsRepository, Chat, DEFAULT_CHAT_TITLE, DocumentsRepository, Exchange, Message, MessagesRepository } from '#database';
-import type { AdmissionGuard } from '#database';
+import {
+  AgentsRepository,
+  Chat,
+  ConversationTreeRepository,
+  DEFAULT_CHAT_TITLE,
+  DocumentsRepository,
+  Exchange,
+  Message,
+  MessagesRepository,
+} from '#database';
+import type { AdmissionGuard, NewQuestion } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
 import type { ResolvedModel } from '#llm';
@@ -18,13 +27,13 @@ import { ChatsService, presentChat } from '#chats';
 import { RealtimePublisher } from '#realtime';
 import { BudgetAdmission } from '#usage';
 import { countTokens } from '#text';
-import type { ChatMessagesQuery, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
+import type { ChatMessagesQuery, EditMessageDto, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
 import { AnswerContext, AnswerContextBuilder } from './generation/answer-context';
 import { buildPrompt } from './generation/prompt-builder';
 import type { Prompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
-import { pageMessages } from './message-page';
+import { pageMessages, withSiblings } from './message-page';
 import { MessageResponse, presentMessage } from './message.presenter';
 import type { AuthUser } from '#auth';
 
@@ -32,6 +41,13 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 const tooManyAnswers = () => new TooManyRequestsError(5, 'Too many answers in progress; wait for one to finish');
 // More messages than any context window holds.
 const HISTORY_LIMIT = 400;
+
+/** The model, temperature and output cap an answer is asked with: the chat's overrides, else its agent's. */
+interface AnswerOptions {
+  resolved: ResolvedModel;
+  temperature: number;
+  maxTokens: number;
+}
 
 @Injectable()
 export class MessagesService {
@@ -47,78 +63,64 @@ export class MessagesService {
     private readonly agents: AgentsRepository,
     private readonly storage: DocumentStorage,
     private readonly budgets: BudgetAdmission,
+    private readonly tree: ConversationTreeRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** With an Idempotency-Key, a repeat returns the exchange the first send stored instead of storing it again. */
+  /**
+   * A question after the chat's active leaf, and its answer (the new active
+   * leaf). With an Idempotency-Key, a repeat returns the exchange the first
+   * send stored instead of storing it again.
+   */
   async send(user: AuthUser, body: SendMessageDto, idempotencyKey?: string): Promise<SendMessageResponse> {
     const chat = await this.writableChat(user, body.chat_id);
-    if (body.content.length > this.config.limits.messageMaxChars) {
-      throw new ValidationError([
-        { loc: ['body', 'content'], msg: `content must be at most ${this.config.limits.messageMaxChars} characters` },
-      ]);
-    }
-    const earlier = idempotencyKey ? await this.store.findExchange(chat.id, idempotencyKey) : null;
-    if (earlier) return this.repeated(earlier, body);
-    const images = await this.loadImages(chat, body.document_ids ?? []);
-    const resolved = this.registry.resolve(chat.agent!.model, images.length > 0);
-    await this.admit(user, body.content);
-    // Admitted before any work that costs (the query's embedding); then both reads at once.
-    const [history, context] = await Promise.all([
-      this.recentHistory(chat.id),
-      this.context.build(body.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
-    ]);
-    const prompt = this.promptFor(chat, history, { text: body.content, images }, context.text);
-    const inserted = await this.store.insertExchange(
-      {
-        userId: user.id,
-        cap: this.config.limits.concurrentGenerationsPerUser,
-        content: body.content,
-        idempotencyKey,
-        guard: this.withinBudget(user, prompt.tokens),
-      },
-      { ...this.newAnswer(chat.id, resolved, context), prompt_tokens: prompt.tokens },
-    );
-    if (!inserted) throw tooManyAnswers();
-    if (!inserted.created) return this.repeated(inserted.exchange, body);
-    const { userMessage, assistantMessage } = inserted.exchange;
-    this.realtime.toChat(chat.id).emit('message_created', {
-      chat_id: chat.id,
-      user_message: presentMessage(userMessage),
-      assistant_message: presentMessage(assistantMessage),
-    });
-    // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
-    const done = this.startAnswer(chat, assistantMessage, resolved, prompt, images.length ? 'vision' : 'answer');
-    if (body.stream === false) {
-      const outcome = await done;
-      this.throwIfFailed(outcome);
-      return { user_message: presentMessage(userMessage), assistant_message: presentMessage(outcome.message) };
-    }
-    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
+    const question = { content: body.content, parentId: chat.active_leaf_id, documentIds: body.document_ids ?? [] };
+    return this.ask(user, chat, question, { idempotencyKey, stream: body.stream });
   }
 
-  /** A new answer to the same user message; earlier answers stay, linked by parent_id. */
+  /**
+   * Edits a question: a new sibling of it (same parent: a new branch) with the
+   * new text, answered like a send; its answer becomes the active leaf. The
+   * attachments stay the original's unless `document_ids` is given.
+   */
+  async edit(user: AuthUser, messageId: number, body: EditMessageDto, idempotencyKey?: string): Promise<SendMessageResponse> {
+    const original = await this.findOwnMessage(user, messageId);
+    if (original.role !== 'user') throw new ConflictError('Only a user message can be edited');
+    const chat = await this.writableChat(user, original.chat_id);
+    const documentIds = body.document_ids ?? (await this.stillAttached(chat, original.document_ids ?? []));
+    const question = { content: body.content, parentId: original.parent_id, documentIds };
+    return this.ask(user, chat, question, { idempotencyKey, stream: body.stream });
+  }
+
+  /**
+   * A new answer to the same question (a sibling of its other answers), with
+   * its images again and the chat's current model options; it becomes the
+   * active leaf. Earlier answers stay, on their own branches.
+   */
   async regenerate(user: AuthUser, messageId: number): Promise<MessageResponse> {
     const target = await this.findOwnMessage(user, messageId);
     const question = target.role === 'user' ? target : await this.findOwnMessage(user, target.parent_id ?? 0);
     if (question.role !== 'user') throw new ConflictError('Only an answer to a user message can be regenerated');
     const chat = await this.writableChat(user, question.chat_id);
-    const resolved = this.registry.resolve(chat.agent!.model, false);
+    // Attachments deleted since are left out rather than failing the regenerate.
+    const images = await this.loadImages(chat, await this.stillAttached(chat, question.document_ids ?? []));
+    const options = this.optionsFor(chat, images.length > 0);
     await this.admit(user, question.content);
     const [history, context] = await Promise.all([
-      this.recentHistory(chat.id, question.id),
+      this.historyUpTo(question.parent_id),
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
-    const prompt = this.promptFor(chat, history, { text: question.content, images: [] }, context.text);
+    const prompt = this.promptFor(chat, history, { text: question.content, images }, context.text, options.maxTokens);
     const answer = await this.store.insertAnswer(
       { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.withinBudget(user, prompt.tokens) },
-      { ...this.newAnswer(chat.id, resolved, context, question.id), prompt_tokens: prompt.tokens },
+      { ...this.newAnswer(chat.id, options, context, question.id), prompt_tokens: prompt.tokens },
     );
     if (!answer) throw tooManyAnswers();
-    this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presentMessage(answer) });
+    const [presented] = await withSiblings(this.tree, [answer]);
+    this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presented });
     // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
-    void this.startAnswer(chat, answer, resolved, prompt, 'regenerate');
-    return presentMessage(answer);
+    void this.startAnswer(chat, answer, options, prompt, images.length ? 'vision' : 'regenerate');
+    return presented;
   }
 
   /** Stops an answer wherever it runs; the partial text is kept with status `stopped`. */
@@ -132,9 +134,10 @@ export class MessagesService {
     return presentMessage(message);
   }
 
+  /** The chat's active path, newest page first. */
   async list(user: AuthUser, chatId: number, query: ListMessagesQuery): Promise<MessagePage> {
     const chat = await this.chats.findOwn(user, chatId);
-    return pageMessages(this.store, chat.id, query.limit, query.before);
+    return pageMessages(this.tree, chat, query.limit, query.before);
   }
 
   /** The caller's message (in one of their chats); anyone else's is 404. */
@@ -146,8 +149,8 @@ export class MessagesService {
 
   async chatWithMessages(user: AuthUser, chatId: number, query: ChatMessagesQuery): Promise<ChatWithMessages> {
     const chat = await this.chats.findOwn(user, chatId);
-    const page = await pageMessages(this.store, chat.id, query.limit, query.before);
-    return { ...presentChat(chat), messages: page.items, messages_next_before: page.next_before };
+    const page = await pageMessages(this.tree, chat, query.limit, query.before);
+    return { ...presentChat(chat, this.config.llm.maxOutputTokens), messages: page.items, messages_next_before: page.next_before };
   }
 
   private async writableChat(user: AuthUser, chatId: number): Promise<Chat> {
@@ -161,12 +164,76 @@ export class MessagesService {
   }
 
   /**
-   * The latest messages before `beforeId`, oldest first. Bounded: the prompt
-   * keeps only what fits the context window anyway, and loading (and counting
-   * tokens of) a long chat's whole history made every send slower than the last.
+   * Asks a question at its place in the tree (`question.parentId`) and starts
+   * its answer: the admission, prompt and insert shared by a send and an edit.
    */
-  private recentHistory(chatId: number, beforeId?: number): Promise<Message[]> {
-    return this.store.findPromptHistory(chatId, HISTORY_LIMIT, beforeId);
+  private async ask(
+    user: AuthUser,
+    chat: Chat,
+    question: NewQuestion & { documentIds: number[] },
+    request: { idempotencyKey?: string; stream?: boolean },
+  ): Promise<SendMessageResponse> {
+    const { idempotencyKey } = request;
+    if (question.content.length > this.config.limits.messageMaxChars) {
+      throw new ValidationError([
+        { loc: ['body', 'content'], msg: `content must be at most ${this.config.limits.messageMaxChars} characters` },
+      ]);
+    }
+    const earlier = idempotencyKey ? await this.store.findExchange(chat.id, idempotencyKey) : null;
+    if (earlier) return this.repeated(earlier, question.content, request.stream);
+    const images = await this.loadImages(chat, question.documentIds);
+    const options = this.optionsFor(chat, images.length > 0);
+    await this.admit(user, question.content);
+    // Admitted before any work that costs (the query's embedding); then both reads at once.
+    const [history, context] = await Promise.all([
+      this.historyUpTo(question.parentId),
+      this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
+    ]);
+    const prompt = this.promptFor(chat, history, { text: question.content, images }, context.text, options.maxTokens);
+    const inserted = await this.store.insertExchange(
+      {
+        userId: user.id,
+        cap: this.config.limits.concurrentGenerationsPerUser,
+        question: { ...question, documentIds: [...new Set(question.documentIds)] },
+        idempotencyKey,
+        guard: this.withinBudget(user, prompt.tokens),
+      },
+      { ...this.newAnswer(chat.id, options, context), prompt_tokens: prompt.tokens },
+    );
+    if (!inserted) throw tooManyAnswers();
+    if (!inserted.created) return this.repeated(inserted.exchange, question.content, request.stream);
+    const { userMessage, assistantMessage } = inserted.exchange;
+    const [user_message, assistant_message] = await withSiblings(this.tree, [userMessage, assistantMessage]);
+    this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, user_message, assistant_message });
+    // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
+    const done = this.startAnswer(chat, assistantMessage, options, prompt, images.length ? 'vision' : 'answer');
+    if (request.stream === false) {
+      const outcome = await done;
+      this.throwIfFailed(outcome);
+      return { user_message, assistant_message: { ...assistant_message, ...presentMessage(outcome.message) } };
+    }
+    return { user_message, assistant_message };
+  }
+
+  /**
+   * The branch up to `leafId` (the new question's parent), oldest first: only
+   * the active path reaches the prompt, never other branches. Bounded: the
+   * prompt keeps only what fits the context window anyway, and loading (and
+   * counting tokens of) a long chat's whole history made every send slower.
+   */
+  private async historyUpTo(leafId: number | null): Promise<Message[]> {
+    return leafId ? this.tree.promptPath(leafId, HISTORY_LIMIT) : [];
+  }
+
+  /** The chat's model (the vision one for images), temperature and output cap, each the agent's unless the chat overrides it. */
+  private optionsFor(chat: Chat, withImages: boolean): AnswerOptions {
+    const agent = chat.agent!;
+    const serverCap = this.config.llm.maxOutputTokens;
+    return {
+      resolved: this.registry.resolve(chat.model ?? agent.model, withImages),
+      temperature: chat.temperature ?? agent.temperature,
+      maxTokens: Math.min(chat.max_output_tokens ?? serverCap, serverCap),
+    };
   }
 
   /**
@@ -200,27 +267,35 @@ export class MessagesService {
    * Built once per answer, before its insert: its counted tokens (text only)
    * are reserved against token budgets while the answer streams.
    */
-  private promptFor(chat: Chat, history: Message[], current: { text: string; images: string[] }, context: string): Prompt {
+  private promptFor(
+    chat: Chat,
+    history: Message[],
+    current: { text: string; images: string[] },
+    context: string,
+    maxOutputTokens: number,
+  ): Prompt {
     return buildPrompt({
       systemPrompt: chat.agent!.system_prompt,
       context,
       history,
       current,
-      budgetTokens: this.config.llm.contextTokens - this.config.llm.maxOutputTokens,
+      budgetTokens: this.config.llm.contextTokens - maxOutputTokens,
     });
   }
 
   /** A retried send: the stored exchange, as the first send would have answered (the same content required). */
-  private repeated({ userMessage, assistantMessage }: Exchange, body: SendMessageDto): SendMessageResponse {
-    if (userMessage.content !== body.content) {
+  private async repeated({ userMessage, assistantMessage }: Exchange, content: string, stream?: boolean): Promise<SendMessageResponse> {
+    if (userMessage.content !== content) {
       throw new ConflictError('This Idempotency-Key was already used for a different message in this chat');
     }
-    if (body.stream === false) this.throwIfFailed({ message: assistantMessage });
-    return { user_message: presentMessage(userMessage), assistant_message: presentMessage(assistantMessage) };
+    if (stream === false) this.throwIfFailed({ message: assistantMessage });
+    const [user_message, assistant_message] = await withSiblings(this.tree, [userMessage, assistantMessage]);
+    return { user_message, assistant_message };
   }
 
   /** An empty assistant message, `streaming` until its generation ends (the answer to `parentId`). */
-  private newAnswer(chatId: number, resolved: ResolvedModel, context: AnswerContext, parentId?: number): Partial<Message> {
+  private newAnswer(chatId: number, options: AnswerOptions, context: AnswerContext, parentId?: number): Partial<Message> {
+    const { resolved } = options;
     return {
       chat_id: chatId,
       role: 'assistant',
@@ -229,6 +304,8 @@ export class MessagesService {
       parent_id: parentId,
       llm_model: resolved.model,
       llm_provider: resolved.provider.name,
+      llm_temperature: options.temperature,
+      llm_max_tokens: options.maxTokens,
       citations: context.citations.length ? context.citations : null,
     };
   }
@@ -237,7 +314,7 @@ export class MessagesService {
   private startAnswer(
     chat: Chat,
     answer: Message,
-    resolved: ResolvedModel,
+    { resolved, temperature, maxTokens }: AnswerOptions,
     prompt: Prompt,
     purpose: 'answer' | 'regenerate' | 'vision',
   ): Promise<GenerationOutcome> {
@@ -247,7 +324,8 @@ export class MessagesService {
       assistantMessageId: answer.id,
       provider: resolved.provider,
       model: resolved.model,
-      temperature: agent.temperature,
+      temperature,
+      maxTokens,
       prompt: prompt.messages,
       promptTokens: prompt.tokens,
       wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
@@ -263,6 +341,13 @@ export class MessagesService {
     // The provider's own failure (busy: 429 with its Retry-After) when this run failed on it; else the answer is unavailable.
     if (message.status === 'failed' && failure instanceof LlmError) throw failure;
     if (message.status === 'failed' || message.status === 'interrupted') throw new ServiceUnavailableError(message.error ?? 'The answer failed');
+  }
+
+  /** Of a question's attachments, those still in the chat or its agent (a document may have been deleted since). */
+  private async stillAttached(chat: Chat, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const documents = await this.documents.findChatDocuments(ids, { id: chat.id, agentId: chat.agent_id });
+    return documents.map((document) => document.id);
   }
 
   /** Images among the documents become data URLs for the vision model; documents must belong to the chat or its agent. */

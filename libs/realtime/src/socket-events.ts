@@ -11,7 +11,14 @@ export interface ServerEvents {
   /** On connect; the socket is in its user's and its session's rooms. */
   connected: { sid: string };
   user_typing: { chat_id: number; user_id: number; trigramme: string; is_typing: boolean };
+  /**
+   * A send or an edit (both messages) or a regenerate (the answer alone). The
+   * new answer is the chat's active leaf: when its question's parent (or, for
+   * a regenerate, the answer's parent) is not the previous leaf, it starts a new branch.
+   */
   message_created: { chat_id: number; user_message?: MessageResponse; assistant_message: MessageResponse };
+  /** The chat switched branch (PUT /api/chats/{id}/active-leaf): reload its messages (the active path). */
+  active_leaf_changed: { chat_id: number; active_leaf_id: number };
   /** `seq` counts from 1 per answer. */
   message_token: { chat_id: number; message_id: number; seq: number; delta: string };
   message_done: { chat_id: number; seq: number; message: MessageResponse };

@@ -120,7 +120,8 @@ describe('OpenAPI document (generated from the code, no database)', () => {
   it('types path ids as integers (session ids as UUIDs)', () => {
     const untyped = operations.flatMap(([name, operation]) =>
       (operation.parameters ?? [])
-        .filter((p) => p.in === 'path' && p.schema?.type !== 'integer' && p.schema?.format !== 'uuid')
+        // A share link's token is a secret, not an id.
+        .filter((p) => p.in === 'path' && p.name !== 'token' && p.schema?.type !== 'integer' && p.schema?.format !== 'uuid')
         .map((p) => `${name} ${p.name}: ${JSON.stringify(p.schema)}`),
     );
     expect(untyped).toEqual([]);
@@ -128,7 +129,8 @@ describe('OpenAPI document (generated from the code, no database)', () => {
 
   it('types paging query parameters as integers', () => {
     // The usage report's rows are keyed by a model name or a day as well as by ids: its cursor is a row's key, a string.
-    const stringCursors = ['GET /api/admin/usage before'];
+    // Search is ranked: its cursor is opaque (a window, a rank and an id).
+    const stringCursors = ['GET /api/admin/usage before', 'GET /api/search before'];
     const paging = operations.flatMap(([name, operation]) =>
       (operation.parameters ?? []).filter((p) => ['limit', 'before', 'offset'].includes(p.name)).map((p) => [name, p.name, p.schema?.type]),
     );

@@ -11,6 +11,7 @@ const TAGS: [name: string, description: string][] = [
   ['agents', 'Assistants with a system prompt, a model and documents; what they remember about me.'],
   ['chats', 'My conversations with an agent.'],
   ['messages', 'Sending messages, following the streamed answer (SSE), stopping and regenerating answers.'],
+  ['sharing', 'Read-only links to a snapshot of a chat: make, list and revoke mine; read one without an account; continue one as my own chat.'],
   ['documents', 'Files attached to a chat or an agent: upload, extraction status, text, download.'],
   ['groups', 'The groups I am a member of: who I may share my agents with.'],
   ['admin', 'Administration (admins only): users, groups, budgets, agents, usage and the audit log.'],

@@ -50,6 +50,9 @@ export class AdminAgentResponse {
   @ApiProperty({ type: 'integer', description: 'Chats with this agent, of every user (deleted chats do not count).' }) chat_count!: number;
   @ApiProperty({ type: Date, nullable: true, description: 'Time of the latest message in its chats; null when it has none.' })
   last_used_at!: Date | null;
+  @ApiProperty({ type: 'integer', description: 'Thumbs up on the answers of its chats (`GET /api/admin/feedback?agent_id=` lists them).' })
+  feedback_up!: number;
+  @ApiProperty({ type: 'integer', description: 'Thumbs down on the answers of its chats.' }) feedback_down!: number;
   @ApiProperty() created_at!: Date;
   @ApiProperty() updated_at!: Date;
   @ApiProperty({ type: Date, nullable: true, description: 'Set when the agent was deleted (listed with `include_deleted=true`).' })

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { toHttpErrorReply } from './error-mapping';
+import { loggableUrl } from '../logging/loggable-url';
 
 /**
  * Every error a route throws becomes its HTTP response here, through the one
@@ -18,7 +19,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const reply = toHttpErrorReply(
       exception,
-      (error) => this.logger.error({ err: error, request_id: request.id, method: request.method, url: request.url }, 'Unhandled error'),
+      (error) => this.logger.error({ err: error, request_id: request.id, method: request.method, url: loggableUrl(request.url) }, 'Unhandled error'),
       request.id ? String(request.id) : undefined,
     );
     if (response.headersSent) return;

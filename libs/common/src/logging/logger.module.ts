@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '#config';
+import { loggableUrl } from './loggable-url';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -29,7 +30,7 @@ export function loggerModule(config: AppConfig) {
         req: (request: { id: string; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          url: loggableUrl(request.url),
         }),
         res: (response: { statusCode: number }) => ({ status: response.statusCode }),
       },

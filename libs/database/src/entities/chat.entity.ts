@@ -18,6 +18,8 @@ export class Chat {
   @PrimaryGeneratedColumn()
   id!: number;
 
+  /** Searched through an expression index (unaccented French and English stems): see the ChatTitleSearch migration. */
+  @Index('IDX_chats_title_tsv', { synchronize: false })
   @Column({ type: 'varchar', length: 200 })
   title!: string;
 

@@ -10,6 +10,7 @@ import { AnswerLiveness1795620000008 } from './1795620000008-AnswerLiveness';
 import { VectorIndex1795620000009 } from './1795620000009-VectorIndex';
 import { Organisation1795620000010 } from './1795620000010-Organisation';
 import { Conversations1795620000011 } from './1795620000011-Conversations';
+import { ChatTitleSearch1795620000012 } from './1795620000012-ChatTitleSearch';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   VectorIndex1795620000009,
   Organisation1795620000010,
   Conversations1795620000011,
+  ChatTitleSearch1795620000012,
 ];

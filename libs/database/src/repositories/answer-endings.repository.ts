@@ -5,6 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Message } from '../entities/message.entity';
 import { UsageRecord } from '../entities/usage-record.entity';
 import type { NewUsageRecord } from './usage.repository';
+import { MESSAGE_TSV_SQL } from './conversation-tree.repository';
+import { unaccent } from './search/text-search';
 
 /** An answer ended outside its run (a sweep, a stop nobody ran), with what its usage row needs. */
 export interface EndedAnswer {
@@ -42,15 +44,18 @@ export class AnswerEndingsRepository {
     usage: NewUsageRecord | ((ended: EndedAnswer) => NewUsageRecord),
   ): Promise<Message | null> {
     return this.dataSource.transaction(async (manager) => {
+      // The text is final now: indexed for search in the same statement when given, else from the saved text.
+      const content = typeof fields.content === 'string' ? fields.content : undefined;
       const { raw } = await manager
         .createQueryBuilder()
         .update(Message)
-        .set(fields)
-        .where("id = :id AND status = 'streaming'", { id })
+        .set(content === undefined ? fields : { ...fields, tsv: () => MESSAGE_TSV_SQL(':tsvText') })
+        .where("id = :id AND status = 'streaming'", { id, tsvText: content === undefined ? null : unaccent(content) })
         .returning('*')
         .execute();
       const row = (raw as Message[])[0];
       if (!row) return null;
+      if (content === undefined) await this.index(manager, [row]);
       if (typeof usage !== 'function') {
         await manager.insert(UsageRecord, usage);
         return manager.getRepository(Message).create(row);
@@ -87,9 +92,19 @@ export class AnswerEndingsRepository {
         [options.reason, options.all, options.silentSeconds, options.overdueSeconds],
       );
       const ended = rows.map((row) => this.endedAnswer(manager, row));
+      await this.index(manager, rows);
       if (ended.length) await manager.insert(UsageRecord, ended.map(usage));
       return ended.map(({ message }) => message);
     });
+  }
+
+  /** Writes the full-text index of ended answers from their saved text (unaccented here, as search expects). */
+  private async index(manager: EntityManager, rows: Pick<Message, 'id' | 'content'>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `UPDATE messages m SET tsv = ${MESSAGE_TSV_SQL('x.u')} FROM unnest($1::int[], $2::text[]) AS x(id, u) WHERE m.id = x.id`,
+      [rows.map((row) => row.id), rows.map((row) => unaccent(row.content ?? ''))],
+    );
   }
 
   private endedAnswer(manager: EntityManager, row: EndedRow): EndedAnswer {

@@ -75,4 +75,88 @@ export class ConversationTreeRepository {
     if (ids.length) await manager.update(Chat, chatId, { active_leaf_id: parentId });
     return ids;
   }
+
+  /**
+   * The branch ending at `leafId`, root first, at most `limit` (the newest),
+   * with only the columns a prompt reads: a prompt never sees other branches.
+   */
+  async promptPath(leafId: number, limit: number): Promise<Message[]> {
+    const rows: Message[] = await this.dataSource.query(
+      `WITH RECURSIVE path AS (
+         SELECT m.id, m.parent_id, m.role, m.content, m.status, 1 AS depth FROM messages m WHERE m.id = $1
+         UNION ALL
+         SELECT p.id, p.parent_id, p.role, p.content, p.status, path.depth + 1 FROM messages p JOIN path ON p.id = path.parent_id
+         WHERE path.depth < $2
+       ) SELECT id, role, content, status FROM path ORDER BY depth DESC`,
+      [leafId, limit],
+    );
+    return rows;
+  }
+
+  /** Up to `count` messages of the branch from `fromId` (included) towards the root, newest first. */
+  async branchFrom(fromId: number, count: number): Promise<Message[]> {
+    return (await this.pathTo(fromId, count)).reverse();
+  }
+
+  /** The message's parent, when it is a message of this chat (undefined when not). */
+  async parentInChat(chatId: number, messageId: number): Promise<number | null | undefined> {
+    const [row]: { parent_id: number | null }[] = await this.dataSource.query(
+      'SELECT parent_id FROM messages WHERE id = $1 AND chat_id = $2',
+      [messageId, chatId],
+    );
+    return row ? row.parent_id : undefined;
+  }
+
+  /**
+   * Each message's siblings (itself included: the messages with the same
+   * parent, or the chat's roots for a root), in id order: the branches a client
+   * switches between ("2 of 3").
+   */
+  async siblingIds(ids: number[]): Promise<Map<number, number[]>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: number; sibling_ids: number[] }[] = await this.dataSource.query(
+      `SELECT m.id, COALESCE(
+           (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE s.parent_id = m.parent_id),
+           (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE m.parent_id IS NULL AND s.chat_id = m.chat_id AND s.parent_id IS NULL)
+         ) AS sibling_ids
+       FROM messages m WHERE m.id = ANY($1::int[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.sibling_ids.map(Number)]));
+  }
+
+  /**
+   * From a message of the chat down to a leaf, taking the most recent child at
+   * each step (the branch last written there); null when the message is not
+   * the chat's. Sets it as the chat's active leaf.
+   */
+  async activateBranchThrough(chatId: number, messageId: number): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: number }[] = await manager.query(
+        `WITH RECURSIVE down AS (
+           SELECT m.id, 0 AS depth FROM messages m WHERE m.id = $1 AND m.chat_id = $2
+           UNION ALL
+           SELECT child.id, down.depth + 1 FROM down
+           JOIN LATERAL (SELECT c.id FROM messages c WHERE c.parent_id = down.id ORDER BY c.id DESC LIMIT 1) child ON true
+         ) SELECT id FROM down ORDER BY depth DESC LIMIT 1`,
+        [messageId, chatId],
+      );
+      if (rows.length === 0) return null;
+      await manager.update(Chat, chatId, { active_leaf_id: rows[0].id });
+      return rows[0].id;
+    });
+  }
+
+  /** A new chat of `fields.user_id` holding `path` as its one branch, in one transaction; returns its id. */
+  async insertChatWithPath(
+    fields: Pick<Chat, 'title' | 'user_id' | 'agent_id' | 'model' | 'temperature' | 'max_output_tokens'>,
+    path: PathMessage[],
+  ): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const chats = manager.getRepository(Chat);
+      const chat = await chats.save(chats.create(fields));
+      await this.appendPath(chat.id, path, manager);
+      return chat.id;
+    });
+  }
 }

@@ -2,6 +2,7 @@ import { AgentsRepository } from './agents.repository';
 import { AnswerEndingsRepository } from './answer-endings.repository';
 import { DatabaseProbe } from './database-probe';
 import { ChatsRepository } from './chats.repository';
+import { ChatTransferRepository } from './chat-transfer.repository';
 import { ConversationTreeRepository } from './conversation-tree.repository';
 import { DocumentsRepository } from './documents.repository';
 import { GroupsRepository } from './groups.repository';
@@ -14,11 +15,15 @@ import { AuditRepository } from './audit.repository';
 import { UsageReportsRepository } from './usage-reports.repository';
 import { AgentDirectoryRepository } from './agent-directory.repository';
 import { BudgetsRepository } from './budgets.repository';
+import { MessageSearchRepository } from './message-search.repository';
+import { FeedbackRepository } from './feedback.repository';
+import { ShareLinksRepository } from './share-links.repository';
 
 export * from './agents.repository';
 export * from './answer-endings.repository';
 export * from './database-probe';
 export * from './chats.repository';
+export * from './chat-transfer.repository';
 export * from './conversation-tree.repository';
 export * from './documents.repository';
 export * from './groups.repository';
@@ -36,6 +41,9 @@ export * from './audit.repository';
 export * from './usage-reports.repository';
 export * from './agent-directory.repository';
 export * from './budgets.repository';
+export * from './message-search.repository';
+export * from './feedback.repository';
+export * from './share-links.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository];

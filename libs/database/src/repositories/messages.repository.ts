@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Chat } from '../entities/chat.entity';
 import { Message } from '../entities/message.entity';
+import { MESSAGE_TSV_SQL } from './conversation-tree.repository';
+import { unaccent } from './search/text-search';
 
 // Two-key advisory locks live apart from the one-key ones (migrations, users).
 const ANSWERS_LOCK_SPACE = 861_861_008;
@@ -15,10 +17,26 @@ export interface Exchange {
 }
 
 /** Admits the insert only while the user has fewer than `cap` answers streaming. */
+/** Every column but the full-text one, which is never read back. */
+const RETURNED = `id, content, role, chat_id, llm_model, llm_provider, status, heartbeat_at, idempotency_key, error, parent_id,
+  document_ids, llm_temperature, llm_max_tokens, ttft_ms, prompt_tokens, completion_tokens, citations, created_at`;
+
 const UNDER_CAP = `SELECT 1 FROM messages m JOIN chats c ON c.id = m.chat_id
   WHERE c.user_id = $1 AND m.status = 'streaming' HAVING count(*) < $2`;
 
-const ANSWER_COLUMNS = 'chat_id, role, content, status, parent_id, llm_model, llm_provider, citations, prompt_tokens, heartbeat_at';
+const ANSWER_COLUMNS =
+  'chat_id, role, content, status, parent_id, llm_model, llm_provider, citations, prompt_tokens, llm_temperature, llm_max_tokens, heartbeat_at';
+
+/**
+ * A new question and where it goes in the tree: after the message its prompt's
+ * history ended with (the active leaf it was sent on; an edited question's
+ * parent), so the tree records exactly what the model was shown.
+ */
+export interface NewQuestion {
+  content: string;
+  parentId: number | null;
+  documentIds?: number[];
+}
 
 /**
  * Runs in the insert's transaction, after the user's lock is taken and before
@@ -37,6 +55,8 @@ function answerValues(answer: Partial<Message>): unknown[] {
     answer.citations ? JSON.stringify(answer.citations) : null,
     // Until the answer ends: the prompt's counted estimate, which budgets reserve while it streams.
     answer.prompt_tokens ?? null,
+    answer.llm_temperature ?? null,
+    answer.llm_max_tokens ?? null,
   ];
 }
 
@@ -77,54 +97,28 @@ export class MessagesRepository {
       .getOne();
   }
 
-  findLatestAnswer(chatId: number): Promise<Message | null> {
-    return this.dataSource.getRepository(Message).findOne({ where: { chat_id: chatId, role: 'assistant' }, order: { id: 'DESC' } });
-  }
-
-  /** Up to `count` of the chat's messages older than `before` (all when absent), newest first. */
-  async findNewest(chatId: number, count: number, before?: number): Promise<Message[]> {
-    const messages = this.dataSource.getRepository(Message);
-    // The page's ids first, from the (chat_id, id) index alone; then their rows.
-    // Asked in one go, the planner may walk the primary key backwards instead
-    // and skip every newer message of other chats: 30 times slower (measured).
-    const ids = messages
-      .createQueryBuilder('paged')
-      .select('paged.id')
-      .where('paged.chat_id = :chatId', { chatId })
-      .orderBy('paged.id', 'DESC')
-      .limit(count);
-    if (before) ids.andWhere('paged.id < :before', { before });
-    return messages
+  /** The chat's active leaf when it is an answer: the one a follower of the chat streams (other branches' answers are not shown). */
+  findActiveAnswer(chatId: number): Promise<Message | null> {
+    return this.dataSource
+      .getRepository(Message)
       .createQueryBuilder('message')
-      .where(`message.id IN (${ids.getQuery()})`)
-      .setParameters(ids.getParameters())
-      .orderBy('message.id', 'DESC')
-      .getMany();
-  }
-
-  /** The latest `count` messages older than `before`, oldest first, with only the columns a prompt reads. */
-  async findPromptHistory(chatId: number, count: number, before?: number): Promise<Message[]> {
-    const newestFirst = await this.dataSource.getRepository(Message).find({
-      // Every column of 400 rows per send doubled the peak memory of a long chat (measured).
-      select: { id: true, role: true, content: true, status: true },
-      where: { chat_id: chatId, ...(before ? { id: LessThan(before) } : {}) },
-      order: { id: 'DESC' },
-      take: count,
-    });
-    return newestFirst.reverse();
+      .innerJoin(Chat, 'chat', 'chat.active_leaf_id = message.id')
+      .where("chat.id = :chatId AND message.role = 'assistant'", { chatId })
+      .getOne();
   }
 
   /**
    * The user's message and its (empty, `streaming`) answer; null when the cap
    * is reached. With a key, an exchange already stored under it is returned
    * instead (`created: false`), and a key past its window is freed for reuse.
-   * `guard` may refuse a new exchange (not a repeat) by throwing.
+   * `guard` may refuse a new exchange (not a repeat) by throwing. The answer
+   * becomes the chat's active leaf.
    */
   insertExchange(
-    request: { userId: number; cap: number; content: string; idempotencyKey?: string; guard?: AdmissionGuard },
+    request: { userId: number; cap: number; question: NewQuestion; idempotencyKey?: string; guard?: AdmissionGuard },
     answer: Partial<Message>,
   ): Promise<{ exchange: Exchange; created: boolean } | null> {
-    const { userId, cap, content, idempotencyKey, guard } = request;
+    const { userId, cap, question, idempotencyKey, guard } = request;
     const chatId = answer.chat_id!;
     return this.underUserLock(userId, async (manager) => {
       if (idempotencyKey) {
@@ -139,34 +133,54 @@ export class MessagesRepository {
       const rows: Message[] = await manager.query(
         `WITH admitted AS (${UNDER_CAP}),
          question AS (
-           INSERT INTO messages (chat_id, role, content, status, idempotency_key)
-           SELECT $3, 'user', $11, 'complete', $12 FROM admitted RETURNING *
+           INSERT INTO messages (chat_id, role, content, status, idempotency_key, parent_id, document_ids, tsv)
+           SELECT $3, 'user', $13, 'complete', $14, $15::int, $16::int[], ${MESSAGE_TSV_SQL('$17')} FROM admitted
+           RETURNING ${RETURNED}
          ), answer AS (
            INSERT INTO messages (${ANSWER_COLUMNS})
-           SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, $10::int, now() FROM question RETURNING *
+           SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM question RETURNING ${RETURNED}
          )
          SELECT * FROM question UNION ALL SELECT * FROM answer`,
-        [userId, cap, ...answerValues(answer), content, idempotencyKey ?? null],
+        [
+          userId,
+          cap,
+          ...answerValues(answer),
+          question.content,
+          idempotencyKey ?? null,
+          question.parentId,
+          question.documentIds?.length ? question.documentIds : null,
+          unaccent(question.content),
+        ],
       );
       if (rows.length === 0) return null;
       const messages = manager.getRepository(Message);
       const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
-      return { exchange: { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! }, created: true };
+      const assistantMessage = byRole.get('assistant')!;
+      await manager.query('UPDATE chats SET active_leaf_id = $1 WHERE id = $2', [assistantMessage.id, chatId]);
+      return { exchange: { userMessage: byRole.get('user')!, assistantMessage }, created: true };
     });
   }
 
-  /** A new (empty, `streaming`) answer to an earlier question; null when the cap is reached; `guard` may refuse it by throwing. */
+  /**
+   * A new (empty, `streaming`) answer to an earlier question (a sibling of its
+   * other answers), made the chat's active leaf; null when the cap is reached;
+   * `guard` may refuse it by throwing.
+   */
   insertAnswer(request: { userId: number; cap: number; guard?: AdmissionGuard }, answer: Partial<Message>): Promise<Message | null> {
     return this.underUserLock(request.userId, async (manager) => {
       await request.guard?.(manager);
       const rows: Message[] = await manager.query(
         `INSERT INTO messages (${ANSWER_COLUMNS})
-         SELECT $3, $4, $5, $6, $11, $7, $8, $9::jsonb, $10::int, now() FROM (${UNDER_CAP}) AS admitted RETURNING *`,
+         SELECT $3, $4, $5, $6, $13::int, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM (${UNDER_CAP}) AS admitted
+         RETURNING ${RETURNED}`,
         [request.userId, request.cap, ...answerValues(answer), answer.parent_id],
       );
-      return rows.length ? manager.getRepository(Message).create(rows[0]) : null;
+      if (rows.length === 0) return null;
+      await manager.query('UPDATE chats SET active_leaf_id = $1 WHERE id = $2', [rows[0].id, answer.chat_id]);
+      return manager.getRepository(Message).create(rows[0]);
     });
   }
+
 
   /** The exchange sent with this key in the chat within the window, if any. */
   async findExchange(chatId: number, idempotencyKey: string, manager = this.dataSource.manager): Promise<Exchange | null> {

@@ -27,6 +27,31 @@ export class SendMessageDto {
   stream?: boolean;
 }
 
+/** A question's new text: a new branch from the same place, answered like a send. */
+export class EditMessageDto {
+  @ApiProperty({ example: 'Summarise it in five points instead.', description: 'Up to MESSAGE_MAX_CHARS.' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1_000_000)
+  content!: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    description: "Documents of this chat or its agent; absent: the edited question's own (those still there); []: none.",
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsInt4(1, { each: true })
+  document_ids?: number[];
+
+  @ApiPropertyOptional({ default: true, description: 'false: answer once the assistant message is final.' })
+  @Optional()
+  @IsBoolean()
+  stream?: boolean;
+}
+
 export class SendMessageResponse {
   @ApiProperty({ type: MessageResponse }) user_message!: MessageResponse;
   @ApiProperty({ type: MessageResponse }) assistant_message!: MessageResponse;

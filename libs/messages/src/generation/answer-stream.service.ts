@@ -136,6 +136,6 @@ export class AnswerStreamService {
   }
 
   private latestAnswer(chatId: number): Promise<Message | null> {
-    return this.store.findLatestAnswer(chatId);
+    return this.store.findActiveAnswer(chatId);
   }
 }

@@ -27,6 +27,8 @@ export interface GenerationTask {
   provider: LlmProvider;
   model: string;
   temperature: number;
+  /** The answer's output cap: the chat's, within the server's. */
+  maxTokens: number;
   prompt: ChatMessage[];
   /** The prompt's text tokens as we count them: the estimate when the provider reports no usage. */
   promptTokens: number;
@@ -214,7 +216,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
           model: task.model,
           messages: task.prompt,
           temperature: task.temperature,
-          maxTokens: this.config.llm.maxOutputTokens,
+          maxTokens: task.maxTokens,
           signal: attemptAbort.signal,
         });
         for await (const chunk of stream) {

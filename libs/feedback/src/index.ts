@@ -1,0 +1,3 @@
+export * from './feedback.module';
+export * from './feedback-reasons';
+export * from './dto/feedback.dto';

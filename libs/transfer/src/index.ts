@@ -1,0 +1,2 @@
+export * from './export/export.schema';
+export * from './transfer.module';
