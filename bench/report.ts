@@ -155,5 +155,27 @@ export function writeReport(file: string, r: Results): void {
     ['document', 'size KB', 'status', 'reason', 'final after s'],
     h.documents.map((d: Results) => [d.name, d.size_kb, d.status, d.error ?? '—', d.seconds]),
   );
+  if (r.search) lines.push(...searchSection(r.search));
   writeFileSync(file, lines.join('\n') + analysis + (analysis.endsWith('\n') || !analysis ? '' : '\n'));
+}
+
+/**
+ * Section 7 from benchSearch's results (also printed by `node dist/bench/search.js`):
+ * GET /api/search's work over one user's messages, each kind of query timed apart.
+ */
+export function searchSection(results: Results[]): string[] {
+  const lines = [
+    '## 7. Search (GET /api/search: query and snippets over one user\'s messages, first pages of 20)',
+    '',
+    `Seeded: ${cell(results[0]?.messages)} messages of one user in chats of 20 (plus another user's), words drawn from a Zipf vocabulary with accents, in ${cell(results[0]?.seed_s)} s.`,
+    '',
+    '| messages | query | p50 ms | p95 ms | p99 ms | mean hits | target | status |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const x of results) {
+    const targeted = x.messages >= 1_000_000;
+    lines.push(`| ${[x.messages, x.queries, x.p50_ms, x.p95_ms, x.p99_ms, x.mean_hits, targeted ? 'p99 < 50 ms' : '—', targeted ? mark(x.p99_ms < 50) : '—'].map(cell).join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
 }

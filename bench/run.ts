@@ -9,14 +9,15 @@ import { round } from './lib/stats';
 import { deleteRedisKeys } from '../test/support/test-app';
 import { writeReport } from './report';
 import { benchRetrieval } from './retrieval';
+import { benchSearch } from './search';
 import { benchStreaming, connectSockets } from './streaming';
 import { benchThroughput } from './throughput';
 
 const quick = process.argv.includes('--quick');
 const ROOT = path.resolve(__dirname, '../..');
 const settings = quick
-  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30, hostile: { minSeconds: 10, maxSeconds: 25 } }
-  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100, hostile: { minSeconds: 60, maxSeconds: 180 } };
+  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30, searchMessages: 100_000, hostile: { minSeconds: 10, maxSeconds: 25 } }
+  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100, searchMessages: 1_000_000, hostile: { minSeconds: 60, maxSeconds: 180 } };
 const STREAM = { ttftMs: 200, interTokenMs: 10, words: 50 };
 
 async function simConfig(simUrl: string, config: object): Promise<void> {
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     const throughput = await benchThroughput(client, agent.id, bigChat, settings.seconds, settings.connections);
     const ingestion = await benchIngestion(settings.textPages, settings.ocrPages);
     const retrieval = await benchRetrieval(settings.retrieval, settings.retrievalVectors, settings.queries);
+    const search = await benchSearch(settings.searchMessages, settings.queries);
     // Last: what it leaves behind (documents, memory) must not weigh on the other measures.
     const hostile = await benchHostile(api.url, { api: api.process, worker: worker?.process }, settings.hostile);
 
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
       throughput,
       ingestion,
       retrieval,
+      search,
       hostile,
       memory: {
         idle_sockets: settings.idleSockets,

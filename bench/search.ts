@@ -8,6 +8,7 @@ import { loadConfig } from '#config';
 import { buildDataSourceOptions, MessageSearchRepository, runMigrations, tsvectorSql, unaccent } from '#database';
 import { MessageSearchService } from '#chats';
 import { percentile, round } from './lib/stats';
+import { searchSection } from './report';
 
 // Words of the domain (accented as people write them), then made-up ones: Zipf-ranked, most frequent first.
 const DOMAIN_WORDS = (
@@ -177,7 +178,11 @@ export async function benchSearch(count: number, queries: number) {
 if (require.main === module) {
   const quick = process.argv.includes('--quick');
   benchSearch(quick ? 100_000 : 1_000_000, quick ? 30 : 100).then(
-    () => process.exit(0),
+    (results) => {
+      // The section `npm run bench` writes into BENCHMARKS.md, for a run of this part alone.
+      console.log(searchSection(results).join('\n'));
+      process.exit(0);
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -2,6 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './generated/api';
+import { validateSchema } from '../support/json-schema';
+import type { Schema, Spec } from '../support/json-schema';
+
+export type { Schema, Spec };
 
 /** The typed client a frontend gets: openapi-fetch over the types openapi-typescript generated from /api/docs-json. */
 export type Api = Client<paths>;
@@ -21,25 +25,6 @@ export function ok<T>(result: { data?: T; error?: unknown; response: Response })
     throw new Error(`${result.response.status} ${result.response.url}: ${JSON.stringify(result.error)}`);
   }
   return result.data;
-}
-
-export interface Schema {
-  $ref?: string;
-  type?: string | string[];
-  nullable?: boolean;
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  additionalProperties?: boolean | Schema;
-  items?: Schema;
-  oneOf?: Schema[];
-  anyOf?: Schema[];
-  allOf?: Schema[];
-}
-
-export interface Spec {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
-  components?: { schemas?: Record<string, Schema> };
 }
 
 let spec: Spec | undefined;
@@ -76,50 +61,7 @@ export function matches<K extends keyof components['schemas']>(value: unknown, n
   return problems.length === 0;
 }
 
-function resolve(schema: Schema, spec: Spec): Schema {
-  if (!schema.$ref) return schema;
-  const name = schema.$ref.replace('#/components/schemas/', '');
-  const target = spec.components?.schemas?.[name];
-  if (!target) throw new Error(`unresolved ${schema.$ref}`);
-  return resolve(target, spec);
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-/** A small JSON Schema check (the subset Nest's swagger emits); lists mismatches, with undeclared fields. */
-export function validate(value: unknown, raw: Schema, at: string, spec: Spec = loadSpec()): string[] {
-  const schema = resolve(raw, spec);
-  const alternatives = schema.oneOf ?? schema.anyOf;
-  if (alternatives) {
-    if (value === null && schema.nullable) return [];
-    return alternatives.some((option) => validate(value, option, at, spec).length === 0) ? [] : [`${at}: ${JSON.stringify(value)} matches none of its alternatives`];
-  }
-  if (schema.allOf) return schema.allOf.flatMap((part) => validate(value, part, at, spec));
-  const actual = typeOf(value);
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (schema.nullable) types.push('null');
-  if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) {
-    return [`${at}: is ${actual}, documented as ${types.join(' | ')}`];
-  }
-  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`];
-  if (actual === 'array' && schema.items) {
-    return (value as unknown[]).flatMap((item, index) => validate(item, schema.items!, `${at}[${index}]`, spec));
-  }
-  if (actual === 'object' && (schema.properties || types.includes('object'))) {
-    const record = value as Record<string, unknown>;
-    const properties = schema.properties ?? {};
-    const problems = (schema.required ?? []).filter((key) => !(key in record)).map((key) => `${at}.${key}: required, missing`);
-    for (const [key, item] of Object.entries(record)) {
-      if (properties[key]) problems.push(...validate(item, properties[key], `${at}.${key}`, spec));
-      else if (schema.additionalProperties === undefined || schema.additionalProperties === false) problems.push(`${at}.${key}: returned but not documented`);
-      else if (typeof schema.additionalProperties === 'object') problems.push(...validate(item, schema.additionalProperties, `${at}.${key}`, spec));
-    }
-    return problems;
-  }
-  return [];
+/** Checks a value against a schema of our OpenAPI document (by default the generated one). */
+export function validate(value: unknown, raw: Schema, at: string, against: Spec = loadSpec()): string[] {
+  return validateSchema(value, raw, at, against);
 }

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import { DataSource } from 'typeorm';
 import { ChatTransferRepository, ConversationTreeRepository } from '#database';
-import { validate, type Spec } from '../contract/client';
+import { validateSchema, type Spec } from '../support/json-schema';
 import { signUp, SignedIn } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -207,7 +207,7 @@ describe('Export and import of chats', () => {
     expect(question.attachments).toEqual([{ document_id: expect.any(Number), filename: 'recette.txt', mime_type: 'text/plain', size: 26 }]);
     // The export is what the OpenAPI document says it is.
     const spec = (await t.http().get('/api/docs-json').expect(200)).body as Spec;
-    expect(validate(exported.body, { $ref: '#/components/schemas/ChatExport' }, '$', spec)).toEqual([]);
+    expect(validateSchema(exported.body, { $ref: '#/components/schemas/ChatExport' }, '$', spec)).toEqual([]);
 
     const imported = await importFile(alice, exported.body).expect(201);
     const copy = imported.body.chat_ids[0];
