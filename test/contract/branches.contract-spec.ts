@@ -1,23 +1,17 @@
 import { ChatApp, startChatApp } from '../support/chat-app';
-import { Api, apiClient, conformance, ok } from './client';
-
-const PASSWORD = 'correct horse battery';
+import { conformance, ok, signUpClient } from './client';
 
 /** The message tree through the generated client: edit, switch branch, regenerate, fork, each response as documented. */
 describe('Contract: branches', () => {
   let c: ChatApp;
-  let anonymous: Api;
 
   beforeAll(async () => {
     c = await startChatApp();
-    anonymous = apiClient(c.t.url);
   });
   afterAll(() => c.close());
 
   it('edits a question, switches between the branches, regenerates and forks', async () => {
-    ok(await anonymous.POST('/api/auth/register', { body: { email: 'brancher@example.org', trigramme: 'BRA', password: PASSWORD } }));
-    const login = ok(await anonymous.POST('/api/auth/login', { body: { email: 'brancher@example.org', password: PASSWORD } }));
-    const user = apiClient(c.t.url, login.access_token);
+    const user = await signUpClient(c.t.url, 'brancher@example.org', 'BRA');
     const agent = ok(await user.POST('/api/agents', { body: { name: 'Helper', temperature: 0.7, is_public: false, learn_from_interaction: false } }));
     const chat = ok(await user.POST('/api/chats', { body: { agent_id: agent.id, title: 'Tree' } }));
     const sent = ok(await user.POST('/api/messages', { body: { chat_id: chat.id, content: 'first', stream: false } }));

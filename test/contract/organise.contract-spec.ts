@@ -1,24 +1,16 @@
 import { ChatApp, startChatApp } from '../support/chat-app';
-import { Api, apiClient, conformance, ok } from './client';
-
-const PASSWORD = 'correct horse battery';
+import { conformance, ok, signUpClient } from './client';
 
 /** Organising chats and their model options through the generated client: every response must match its documented schema. */
 describe('Contract: organising chats', () => {
   let c: ChatApp;
-  let anonymous: Api;
 
   beforeAll(async () => {
     c = await startChatApp();
-    anonymous = apiClient(c.t.url);
   });
   afterAll(() => c.close());
 
-  async function signUp(email: string, trigramme: string): Promise<Api> {
-    ok(await anonymous.POST('/api/auth/register', { body: { email, trigramme, password: PASSWORD } }));
-    const login = ok(await anonymous.POST('/api/auth/login', { body: { email, password: PASSWORD } }));
-    return apiClient(c.t.url, login.access_token);
-  }
+  const signUp = (email: string, trigramme: string) => signUpClient(c.t.url, email, trigramme);
 
   it('pins, archives, tags, overrides the model options, lists with filters and acts in bulk', async () => {
     const user = await signUp('organiser@example.org', 'ORG');

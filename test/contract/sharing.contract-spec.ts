@@ -1,7 +1,5 @@
 import { ChatApp, startChatApp } from '../support/chat-app';
-import { Api, apiClient, conformance, ok } from './client';
-
-const PASSWORD = 'correct horse battery';
+import { Api, apiClient, conformance, ok, signUpClient } from './client';
 
 /** Share links through the generated client: every response must match its documented schema. */
 describe('Contract: share links', () => {
@@ -14,11 +12,7 @@ describe('Contract: share links', () => {
   });
   afterAll(() => c.close());
 
-  async function signUp(email: string, trigramme: string): Promise<Api> {
-    ok(await anonymous.POST('/api/auth/register', { body: { email, trigramme, password: PASSWORD } }));
-    const login = ok(await anonymous.POST('/api/auth/login', { body: { email, password: PASSWORD } }));
-    return apiClient(c.t.url, login.access_token);
-  }
+  const signUp = (email: string, trigramme: string) => signUpClient(c.t.url, email, trigramme);
 
   it('shares, reads without an account, lists, forks and revokes', async () => {
     const owner = await signUp('owner@example.org', 'OWN');

@@ -1,23 +1,17 @@
 import { ChatApp, startChatApp } from '../support/chat-app';
-import { Api, apiClient, conformance, matches, ok } from './client';
-
-const PASSWORD = 'correct horse battery';
+import { conformance, matches, ok, signUpClient } from './client';
 
 /** Export and import through the generated client: the JSON exports must match their documented schemas. */
 describe('Contract: export and import of chats', () => {
   let c: ChatApp;
-  let anonymous: Api;
 
   beforeAll(async () => {
     c = await startChatApp();
-    anonymous = apiClient(c.t.url);
   });
   afterAll(() => c.close());
 
   it('exports a chat and all chats as documented, and imports the export back', async () => {
-    ok(await anonymous.POST('/api/auth/register', { body: { email: 'mover@example.org', trigramme: 'MOV', password: PASSWORD } }));
-    const login = ok(await anonymous.POST('/api/auth/login', { body: { email: 'mover@example.org', password: PASSWORD } }));
-    const user = apiClient(c.t.url, login.access_token);
+    const user = await signUpClient(c.t.url, 'mover@example.org', 'MOV');
     const agent = ok(await user.POST('/api/agents', { body: { name: 'Mover', temperature: 0.7, is_public: false, learn_from_interaction: false } }));
     const chat = ok(await user.POST('/api/chats', { body: { agent_id: agent.id, title: 'Moving' } }));
     ok(await user.POST('/api/messages', { body: { chat_id: chat.id, content: 'hello there', stream: false } }));

@@ -67,21 +67,8 @@ export interface NewTransferChat {
   messages: NewTransferMessage[];
 }
 
-export interface NewTransferMessage {
-  parent: number | null;
-  role: MessageRole;
-  content: string;
-  status: MessageStatus;
-  error: string | null;
-  created_at: Date;
-  llm_model: string | null;
-  llm_provider: string | null;
-  llm_temperature: number | null;
-  llm_max_tokens: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  citations: Citation[] | null;
-}
+/** A message to create: as exported, its parent given by position (`parent` indexes an earlier message of the same chat). */
+export type NewTransferMessage = Omit<TransferMessageRow, 'id' | 'chat_id' | 'parent_id' | 'document_ids'> & { parent: number | null };
 
 const CHAT_COLUMNS = `c.id, c.title, c.created_at, c.updated_at, c.pinned, c.archived_at, c.tags, c.model, c.temperature,
   c.max_output_tokens, c.active_leaf_id, c.agent_id, a.name AS agent_name, a.model AS agent_model`;
