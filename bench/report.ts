@@ -156,6 +156,7 @@ export function writeReport(file: string, r: Results): void {
     h.documents.map((d: Results) => [d.name, d.size_kb, d.status, d.error ?? '—', d.seconds]),
   );
   if (r.search) lines.push(...searchSection(r.search));
+  if (r.openai_compat) lines.push(...openAiCompatSection(r.openai_compat, r.setup.fast_upstream));
   writeFileSync(file, lines.join('\n') + analysis + (analysis.endsWith('\n') || !analysis ? '' : '\n'));
 }
 
@@ -175,6 +176,29 @@ export function searchSection(results: Results[]): string[] {
   for (const x of results) {
     const targeted = x.messages >= 1_000_000;
     lines.push(`| ${[x.messages, x.queries, x.p50_ms, x.p95_ms, x.p99_ms, x.mean_hits, targeted ? 'p99 < 50 ms' : '—', targeted ? mark(x.p99_ms < 50) : '—'].map(cell).join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/**
+ * Section 8 from benchOpenAiCompat's results: what POST /v1/chat/completions
+ * adds to a fast upstream's streamed completion (also printed by `node dist/bench/openai-compat.js`).
+ */
+export function openAiCompatSection(levels: Results[], upstream: Results): string[] {
+  const lines = [
+    `## 8. OpenAI-compatible API (POST /v1/chat/completions, streamed; upstream: first token after ${cell(upstream?.ttftMs)} ms, then one every ${cell(upstream?.interTokenMs)} ms, ${cell(upstream?.words)} tokens)`,
+    '',
+    'N clients each ask 5 completions back to back with an API key, through an agent (system prompt, retrieval, rate limit, budgets, breaker, ledger row).',
+    'Floor: the same completions asked of the upstream directly. Added = through the API minus the floor, at the same percentile.',
+    '',
+    '| concurrent | completions | direct TTFT p50/p99 ms | /v1 TTFT p50/p99 ms | added TTFT p50/p99 ms | added total p50 ms | API CPU ms per completion | incomplete |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const x of levels) {
+    lines.push(
+      `| ${[x.concurrency, x.completions, `${cell(x.direct.ttft_p50)} / ${cell(x.direct.ttft_p99)}`, `${cell(x.v1.ttft_p50)} / ${cell(x.v1.ttft_p99)}`, `${cell(x.added_ttft_p50_ms)} / ${cell(x.added_ttft_p99_ms)}`, x.added_total_p50_ms, x.api_cpu_ms_per_completion, x.incomplete].map(cell).join(' | ')} |`,
+    );
   }
   lines.push('');
   return lines;

@@ -3,6 +3,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { benchHostile, HOSTILE_ENV } from './hostile';
 import { benchIngestion } from './ingestion';
+import { benchOpenAiCompat, FAST_UPSTREAM } from './openai-compat';
 import { ApiClient } from './lib/api-client';
 import { rssMb, startApi, startSimulator, startWorker } from './lib/processes';
 import { round } from './lib/stats';
@@ -16,8 +17,8 @@ import { benchThroughput } from './throughput';
 const quick = process.argv.includes('--quick');
 const ROOT = path.resolve(__dirname, '../..');
 const settings = quick
-  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30, searchMessages: 100_000, hostile: { minSeconds: 10, maxSeconds: 25 } }
-  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100, searchMessages: 1_000_000, hostile: { minSeconds: 60, maxSeconds: 180 } };
+  ? { levels: [1, 20], idleSockets: 200, bigChatMessages: 1000, seconds: 3, connections: 50, textPages: 20, ocrPages: 2, retrieval: [2000], retrievalVectors: [2000], queries: 30, searchMessages: 100_000, openaiLevels: [1, 10], hostile: { minSeconds: 10, maxSeconds: 25 } }
+  : { levels: [1, 50, 200, 500], idleSockets: 1000, bigChatMessages: 10_000, seconds: 10, connections: 50, textPages: 200, ocrPages: 10, retrieval: [10_000, 100_000], retrievalVectors: [10_000], queries: 100, searchMessages: 1_000_000, openaiLevels: [1, 20, 50], hostile: { minSeconds: 60, maxSeconds: 180 } };
 const STREAM = { ttftMs: 200, interTokenMs: 10, words: 50 };
 
 async function simConfig(simUrl: string, config: object): Promise<void> {
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     const ingestion = await benchIngestion(settings.textPages, settings.ocrPages);
     const retrieval = await benchRetrieval(settings.retrieval, settings.retrievalVectors, settings.queries);
     const search = await benchSearch(settings.searchMessages, settings.queries);
+    await simConfig(sim.url, { ttft_ms: FAST_UPSTREAM.ttftMs, inter_token_ms: FAST_UPSTREAM.interTokenMs, reply_words: FAST_UPSTREAM.words });
+    const openaiCompat = await benchOpenAiCompat({ url: api.url, pid }, sim.url, client, agent.id, settings.openaiLevels);
     // Last: what it leaves behind (documents, memory) must not weigh on the other measures.
     const hostile = await benchHostile(api.url, { api: api.process, worker: worker?.process }, settings.hostile);
 
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
         database: process.env.DATABASE_URL ? 'postgresql' : 'embedded (PGlite)',
         redis: process.env.REDIS_URL ? 'redis' : 'in memory',
         simulator: STREAM,
+        fast_upstream: FAST_UPSTREAM,
         settings,
       },
       streaming,
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
       ingestion,
       retrieval,
       search,
+      openai_compat: openaiCompat,
       hostile,
       memory: {
         idle_sockets: settings.idleSockets,

@@ -59,6 +59,51 @@ describe('Agents: CRUD, visibility and the cached catalogue', () => {
     expect(await t.app.get(DataSource).getRepository(Agent).count()).toBe(before);
   });
 
+  it('keeps fallback models: other chat models, distinct, at most five, each bad entry named', async () => {
+    const plain = (await create(owner, { name: 'No fallback' }).expect(201)).body;
+    expect(plain.fallback_models).toEqual([]);
+    const agent = (await create(owner, { name: 'With fallback', is_public: true, fallback_models: ['pixtral-large-latest'] }).expect(201)).body;
+    expect(agent).toMatchObject({ model: 'mistral-small-latest', fallback_models: ['pixtral-large-latest'] });
+    expect((await t.http().get(`/api/agents/${agent.id}`).set(other.auth).expect(200)).body.fallback_models).toEqual(['pixtral-large-latest']);
+    const catalogue = (await t.http().get('/api/agents').query({ limit: 100 }).set(other.auth).expect(200)).body.items;
+    expect(catalogue.find((a: { id: number }) => a.id === agent.id).fallback_models).toEqual(['pixtral-large-latest']);
+    const directory = (await t.http().get('/api/admin/agents').query({ limit: 100 }).set(admin.auth).expect(200)).body.items;
+    expect(directory.find((a: { id: number }) => a.id === agent.id).fallback_models).toEqual(['pixtral-large-latest']);
+
+    const before = await t.app.get(DataSource).getRepository(Agent).count();
+    const refused = async (body: object) => (await create(owner, { name: 'Bad fallback', ...body }).expect(422)).body.detail;
+    expect(await refused({ fallback_models: ['pixtral-large-latest', 'gpt-4o'] })).toEqual([
+      { loc: ['body', 'fallback_models', 1], msg: 'fallback_models[1] must be one of: mistral-small-latest, pixtral-large-latest' },
+    ]);
+    expect(await refused({ fallback_models: ['mistral-small-latest'] })).toEqual([
+      { loc: ['body', 'fallback_models', 0], msg: "fallback_models[0] is the agent's own model: a fallback must be another one" },
+    ]);
+    expect(await refused({ model: 'pixtral-large-latest', fallback_models: ['mistral-small-latest', 'mistral-small-latest'] })).toEqual([
+      { loc: ['body', 'fallback_models', 1], msg: 'fallback_models[1] repeats fallback_models[0]' },
+    ]);
+    for (const fallback_models of [Array(6).fill('pixtral-large-latest'), 'pixtral-large-latest', [7], null]) {
+      const detail = await refused({ fallback_models });
+      expect(detail.map((problem: { loc: string[] }) => problem.loc[1])).toContain('fallback_models');
+    }
+    expect(await t.app.get(DataSource).getRepository(Agent).count()).toBe(before);
+
+    // An update checks the list against the agent's model, and a new model against the list it keeps.
+    const own = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ fallback_models: ['mistral-small-latest'] }).expect(422);
+    expect(own.body.detail[0].loc).toEqual(['body', 'fallback_models', 0]);
+    const clash = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ model: 'pixtral-large-latest' }).expect(422);
+    expect(clash.body.detail).toEqual([{ loc: ['body', 'model'], msg: 'model is one of the fallback_models: send fallback_models without it' }]);
+    const renamed = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ name: 'Still with fallback' }).expect(200);
+    expect(renamed.body.fallback_models).toEqual(['pixtral-large-latest']);
+    const swapped = await t.http()
+      .put(`/api/agents/${agent.id}`)
+      .set(owner.auth)
+      .send({ model: 'pixtral-large-latest', fallback_models: ['mistral-small-latest'] })
+      .expect(200);
+    expect(swapped.body).toMatchObject({ model: 'pixtral-large-latest', fallback_models: ['mistral-small-latest'] });
+    const cleared = await t.http().put(`/api/agents/${agent.id}`).set(owner.auth).send({ fallback_models: [] }).expect(200);
+    expect(cleared.body.fallback_models).toEqual([]);
+  });
+
   it('shows a private agent to its owner and admins only; others get 404 like a missing id', async () => {
     const agent = (await create(owner, { name: 'Private' }).expect(201)).body;
     await t.http().get(`/api/agents/${agent.id}`).set(owner.auth).expect(200);

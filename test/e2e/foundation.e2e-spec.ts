@@ -26,8 +26,8 @@ describe('Foundation: HTTP basics', () => {
     // With Redis and PostgreSQL, jobs wait for apps/worker, which this suite does not start.
     expect(response.body).toEqual(
       usesWorker(t.config)
-        ? { status: 'degraded', detail: expect.stringMatching(/^jobs: no worker consuming/), checks: { ...checks, jobs: 'down' } }
-        : { status: 'ok', checks: { ...checks, jobs: 'up' } },
+        ? { status: 'degraded', detail: expect.stringMatching(/^jobs: no worker consuming/), checks: { ...checks, jobs: 'down' }, llm_endpoints: [] }
+        : { status: 'ok', checks: { ...checks, jobs: 'up' }, llm_endpoints: [] },
     );
   });
 

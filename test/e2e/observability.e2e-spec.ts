@@ -16,9 +16,13 @@ describe('Observability: readiness with the model, and /metrics', () => {
   });
   afterAll(() => c.close());
 
-  it('reports the model provider in readiness', async () => {
+  it('reports the model provider in readiness, with its endpoint and breaker', async () => {
     const ready = await c.t.http().get('/api/health/ready').expect(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: expect.objectContaining({ database: 'up', llm: 'up' }) });
+    expect(ready.body).toEqual({
+      status: 'ok',
+      checks: expect.objectContaining({ database: 'up', llm: 'up' }),
+      llm_endpoints: [{ name: 'mistral', state: 'closed', models: expect.arrayContaining(['sim-chat', 'sim-vision']) }],
+    });
   });
 
   it('counts requests by route template, answers by status, and process figures', async () => {
@@ -38,6 +42,9 @@ describe('Observability: readiness with the model, and /metrics', () => {
     expect(sample(text, 'foyergpt_http_request_duration_seconds_count{method="GET",route="/api/chats/:id",status="200"}')).toBe(1);
     expect(sample(text, 'foyergpt_http_request_duration_seconds_count{method="GET",route="/api/chats/:id",status="404"}')).toBe(1);
     expect(text).not.toContain('/api/chats/999999');
+    expect(sample(text, 'foyergpt_llm_endpoint_state{endpoint="mistral"}')).toBe(0);
+    expect(sample(text, 'foyergpt_llm_endpoint_failures_total{endpoint="mistral"}')).toBe(0);
+    expect(sample(text, 'foyergpt_llm_failovers_total{endpoint="mistral"}')).toBe(0);
     expect(text).toMatch(/^foyergpt_process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^foyergpt_nodejs_eventloop_lag_p99_seconds /m);
   });
@@ -68,6 +75,7 @@ describe('Observability: a model that does not answer, and a metrics token', () 
       status: 'degraded',
       detail: expect.stringMatching(/^llm: the model provider does not answer/),
       checks: expect.objectContaining({ database: 'up', llm: 'down' }),
+      llm_endpoints: [{ name: 'mistral', state: 'closed', models: expect.arrayContaining(['m']) }],
     });
   });
 
@@ -76,5 +84,36 @@ describe('Observability: a model that does not answer, and a metrics token', () 
     await t.http().get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
     const metrics = await t.http().get('/metrics').set('Authorization', 'Bearer scrape-secret').expect(200);
     expect(metrics.text).toContain('foyergpt_http_request_duration_seconds');
+  });
+});
+
+describe('Observability: an endpoint whose breaker opened', () => {
+  let c: ChatApp;
+
+  beforeAll(async () => {
+    c = await startChatApp({ LLM_BREAKER_FAILURES: '2', LLM_RETRIES: '1', LLM_BREAKER_COOLDOWN: '60' });
+  });
+  afterAll(() => c.close());
+
+  it('shows the open breaker and the failures in /metrics, and keeps the instance ready, degraded', async () => {
+    const { user, chatId } = await userWithChat(c.t);
+    c.sim.enqueueFault({ type: 'server_error' });
+    c.sim.enqueueFault({ type: 'server_error' });
+    await c.t.http().post('/api/messages').set(user.auth).send({ chat_id: chatId, content: 'hello', stream: false }).expect(503);
+
+    const text = (await c.t.http().get('/metrics').expect(200)).text;
+    expect(sample(text, 'foyergpt_llm_endpoint_state{endpoint="mistral"}')).toBe(2);
+    expect(sample(text, 'foyergpt_llm_endpoint_failures_total{endpoint="mistral"}')).toBe(2);
+    const ready = await c.t.http().get('/api/health/ready').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining('circuit breaker open for mistral'),
+      checks: { database: 'up', llm: 'up' },
+      llm_endpoints: [{ name: 'mistral', state: 'open' }],
+    });
+    // Open: the next answer is refused at once, without a call to the endpoint.
+    const before = c.sim.chatRequests().length;
+    await c.t.http().post('/api/messages').set(user.auth).send({ chat_id: chatId, content: 'again', stream: false }).expect(503);
+    expect(c.sim.chatRequests()).toHaveLength(before);
   });
 });

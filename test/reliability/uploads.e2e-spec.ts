@@ -161,6 +161,7 @@ describe('Readiness: jobs that no worker consumes', () => {
         status: 'degraded',
         detail: expect.stringMatching(/^jobs: no worker consuming, \d+ waiting \(start apps\/worker\)$/),
         checks: { database: 'up', redis: 'up', llm: 'disabled', jobs: 'down' },
+        llm_endpoints: [],
       });
       worker = await createWorker(t.config);
     }

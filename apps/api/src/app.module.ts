@@ -18,6 +18,8 @@ import { HealthModule } from '#health';
 import { MetricsModule } from '#health';
 import { MessagesModule } from '#messages';
 import { SharingModule } from '#sharing';
+import { ApiKeysModule } from '#api-keys';
+import { OpenAiCompatModule } from '#openai-compat';
 import { TransferModule } from '#transfer';
 import { SocketGatewayModule } from './realtime/socket-gateway.module';
 
@@ -50,6 +52,8 @@ export class AppModule {
         MessagesModule,
         FeedbackModule,
         SharingModule,
+        ApiKeysModule,
+        OpenAiCompatModule,
         UsageReportsModule,
         SocketGatewayModule,
       ],

@@ -7,6 +7,7 @@ import { AgentsRepository } from '#database';
 import type { Agent, PageRange } from '#database';
 import { GroupMembership } from '#groups';
 import { presentAgent } from './agent.presenter';
+import type { AgentResponse } from './agent.presenter';
 
 /** The public catalogue's cache entry; dropped on every change to any agent (which drops the groups' entries too). */
 export const PUBLIC_AGENTS_CACHE_KEY = 'agents:public';
@@ -60,8 +61,7 @@ export class AgentCatalogue {
    * order is unknown, so the client lists again from the start.
    */
   async pageJson(userId: number, query: PageRange): Promise<string> {
-    const [publicList, groupIds] = await Promise.all([this.publicList(), this.membership.groupIdsOf(userId)]);
-    const catalogue = groupIds.length === 0 ? publicList : merge([publicList, ...(await this.groupLists(publicList.generation, groupIds))]);
+    const catalogue = await this.catalogueOf(userId);
     const start = query.before ? catalogue.ids.indexOf(query.before) + 1 : 0;
     if (query.before && start === 0) {
       throw new ValidationError([{ loc: ['query', 'before'], msg: 'before is no longer in your catalogue: list again from the first page' }]);
@@ -69,6 +69,16 @@ export class AgentCatalogue {
     const rows = catalogue.ids.slice(start, start + query.limit + 1).map((id, i) => ({ id, json: catalogue.agents[start + i] }));
     const page = toPage(rows, query.limit, (row) => row.json, (row) => row.id);
     return `{"items":[${page.items.join(',')}],"next_before":${page.next_before}}`;
+  }
+
+  /** The user's whole catalogue, in catalogue order (the OpenAI-compatible model list). */
+  async all(userId: number): Promise<AgentResponse[]> {
+    return (await this.catalogueOf(userId)).agents.map((json) => JSON.parse(json) as AgentResponse);
+  }
+
+  private async catalogueOf(userId: number): Promise<CatalogueList> {
+    const [publicList, groupIds] = await Promise.all([this.publicList(), this.membership.groupIdsOf(userId)]);
+    return groupIds.length === 0 ? publicList : merge([publicList, ...(await this.groupLists(publicList.generation, groupIds))]);
   }
 
   /** Drops every cached entry: the public one, and with its generation every group's. */

@@ -26,6 +26,13 @@ export class AgentResponse {
   @ApiProperty({ nullable: true, type: String, example: 'ADA', description: "The owner's trigramme (never their email)." })
   owner_trigramme!: string | null;
   @ApiProperty({ example: 'mistral-small-latest' }) model!: string;
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    example: ['pixtral-large-latest'],
+    description: 'Models tried in order when every endpoint serving `model` fails before the first token; empty: none.',
+  })
+  fallback_models!: string[];
   @ApiProperty({ example: 0.7 }) temperature!: number;
   @ApiProperty({ nullable: true, type: String }) avatar_url!: string | null;
   @ApiProperty() created_at!: Date;
@@ -37,7 +44,7 @@ export class AgentResponse {
  * shared with, for its owner or an admin; null (not shown) for anyone else.
  */
 export function presentAgent(agent: Agent, groupIds: number[] | null = null): AgentResponse {
-  const { id, name, system_prompt, learn_from_interaction, visibility, owner_id, model, temperature, avatar_url } = agent;
+  const { id, name, system_prompt, learn_from_interaction, visibility, owner_id, model, fallback_models, temperature, avatar_url } = agent;
   return {
     id,
     name,
@@ -49,6 +56,7 @@ export function presentAgent(agent: Agent, groupIds: number[] | null = null): Ag
     owner_id,
     owner_trigramme: agent.owner?.trigramme ?? null,
     model,
+    fallback_models,
     temperature,
     avatar_url,
     created_at: agent.created_at,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError, toPage, ValidationError } from '#common';
+import type { FieldProblem } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { AgentsRepository, MemoriesRepository } from '#database';
@@ -32,6 +33,19 @@ export class AgentsService {
     return this.catalogue.pageJson(user.id, query);
   }
 
+  /**
+   * Every agent I may pick from (the OpenAI-compatible model list): my catalogue and my own agents,
+   * by name then id. Admins may also use agents they do not see here, by id (findVisible).
+   */
+  async listUsable(user: Pick<AuthUser, 'id'>): Promise<AgentResponse[]> {
+    const [catalogue, mine] = await Promise.all([this.catalogue.all(user.id), this.allOwnedBy(user.id)]);
+    const listed = new Set(catalogue.map((agent) => agent.id));
+    const byName = new Intl.Collator('en');
+    return [...catalogue, ...mine.filter((agent) => !listed.has(agent.id)).map((agent) => presentAgent(agent))].sort(
+      (a, b) => byName.compare(a.name, b.name) || a.id - b.id,
+    );
+  }
+
   /** My agents, most recently changed first. */
   async listMine(user: AuthUser, query: PageRange): Promise<AgentPage> {
     const rows = await this.agents.listOwnedPage(user.id, { limit: query.limit + 1, before: query.before });
@@ -41,7 +55,7 @@ export class AgentsService {
 
   async create(user: AuthUser, body: CreateAgentDto): Promise<AgentResponse> {
     const model = body.model ?? this.models.defaultChatModel();
-    this.checkModelAndPrompt({ ...body, model });
+    this.checkModelAndPrompt({ ...body, model }, model);
     const { is_public, visibility, group_ids, ...fields } = body;
     const sharing = (await this.sharing.resolve(user, { is_public, visibility, group_ids }, null)) ?? { visibility: 'private', groupIds: [] };
     const id = await this.agents.insert({ ...fields, visibility: sharing.visibility, model, owner_id: user.id }, sharing.groupIds);
@@ -57,7 +71,7 @@ export class AgentsService {
 
   async update(user: AuthUser, id: number, body: UpdateAgentDto): Promise<AgentResponse> {
     const agent = await this.findEditable(user, id);
-    this.checkModelAndPrompt(body);
+    this.checkModelAndPrompt(body, body.model ?? agent.model, agent.fallback_models);
     const { is_public, visibility, group_ids, ...fields } = body;
     const current = { visibility: agent.visibility, groupIds: (await this.agents.groupIdsOf([agent.id])).get(agent.id) ?? [] };
     const sharing = await this.sharing.resolve(user, { is_public, visibility, group_ids }, current);
@@ -112,6 +126,17 @@ export class AgentsService {
     return this.agents.isUsableBy(agent, user);
   }
 
+  private async allOwnedBy(ownerId: number): Promise<Agent[]> {
+    const owned: Agent[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await this.agents.listOwnedPage(ownerId, { limit: 500, before });
+      owned.push(...page);
+      if (page.length < 500) return owned;
+      before = page[page.length - 1].id;
+    }
+  }
+
   /** My memories stay mine to read and erase after the agent turns private; otherwise the agent must be visible. */
   private async memoriesAgentId(user: AuthUser, id: number): Promise<number> {
     if (await this.memories.existFor(user.id, id)) return id;
@@ -126,22 +151,49 @@ export class AgentsService {
     return agent;
   }
 
-  private checkModelAndPrompt(body: { model?: string; system_prompt?: string }): void {
-    const problems = [];
+  /**
+   * `model`: the agent's model once the change is made; `currentFallbacks`: the
+   * agent's fallback models before it (on an update), which a new `model` must not be among.
+   */
+  private checkModelAndPrompt(
+    body: { model?: string; fallback_models?: string[]; system_prompt?: string },
+    model: string | undefined,
+    currentFallbacks: string[] = [],
+  ): void {
+    const problems: FieldProblem[] = [];
     if (body.model !== undefined && !this.models.isChatModel(body.model)) {
-      const allowed = this.models.chatModels();
-      problems.push({
-        loc: ['body', 'model'],
-        msg: allowed.length
-          ? `model must be one of: ${allowed.join(', ')}`
-          : 'no chat model is configured (set API_MODEL, or VLLM_MODEL_NAME with LLM_MODE=vllm)',
-      });
+      problems.push({ loc: ['body', 'model'], msg: this.chatModelsProblem('model') });
+    }
+    if (body.fallback_models !== undefined) {
+      problems.push(...this.fallbackProblems(body.fallback_models, model));
+    } else if (body.model !== undefined && currentFallbacks.includes(body.model)) {
+      problems.push({ loc: ['body', 'model'], msg: 'model is one of the fallback_models: send fallback_models without it' });
     }
     const max = this.config.limits.systemPromptMaxChars;
     if (body.system_prompt !== undefined && body.system_prompt.length > max) {
       problems.push({ loc: ['body', 'system_prompt'], msg: `system_prompt must be at most ${max} characters` });
     }
     if (problems.length > 0) throw new ValidationError(problems);
+  }
+
+  /** Each entry a configured chat model, none repeated and none the agent's own `model`; each problem names its entry. */
+  private fallbackProblems(fallbacks: string[], model: string | undefined): FieldProblem[] {
+    return fallbacks.flatMap((fallback, i) => {
+      const entry = `fallback_models[${i}]`;
+      const loc = ['body', 'fallback_models', i];
+      if (!this.models.isChatModel(fallback)) return [{ loc, msg: this.chatModelsProblem(entry) }];
+      if (fallback === model) return [{ loc, msg: `${entry} is the agent's own model: a fallback must be another one` }];
+      const first = fallbacks.indexOf(fallback);
+      if (first < i) return [{ loc, msg: `${entry} repeats fallback_models[${first}]` }];
+      return [];
+    });
+  }
+
+  private chatModelsProblem(field: string): string {
+    const allowed = this.models.chatModels();
+    return allowed.length
+      ? `${field} must be one of: ${allowed.join(', ')}`
+      : 'no chat model is configured (set API_MODEL, or VLLM_MODEL_NAME with LLM_MODE=vllm)';
   }
 
   /** The groups it is shared with, for its owner or an admin; null (not shown) for anyone else. */

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { API_KEYS_ONLY_ON_V1, isApiKeyToken } from '#api-keys';
 import { AuditLog } from '#audit';
 import { AUTHENTICATION, ForbiddenError, UnauthorizedError } from '#common';
 import type { AuthenticationOptions } from '#common';
@@ -42,6 +43,7 @@ export class JwtAuthGuard implements CanActivate {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const ticket = request.query.ticket;
     let user: AuthUser;
+    if (token && isApiKeyToken(token)) throw new UnauthorizedError(API_KEYS_ONLY_ON_V1);
     if (token) user = await this.tokens.verify(token);
     else if (required.ticket && typeof ticket === 'string' && ticket !== '') {
       const resourceId = Number(request.params[required.ticket.param]);

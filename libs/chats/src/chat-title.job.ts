@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChatsRepository, DEFAULT_CHAT_TITLE, MessagesRepository } from '#database';
-import { LlmRegistry } from '#llm';
+import { FailoverStreamer, LlmRegistry } from '#llm';
 import type { ChatMessage } from '#llm';
-import { chatCallTokens, UsageLedger } from '#usage';
+import { chatCallTokens, routedCallUse, UsageLedger } from '#usage';
 import { OnJob } from '#jobs';
 
 export const CHAT_TITLE_JOB = 'chats.title';
@@ -25,6 +25,7 @@ export class ChatTitleJob {
     private readonly chats: ChatsRepository,
     private readonly messages: MessagesRepository,
     private readonly registry: LlmRegistry,
+    private readonly failover: FailoverStreamer,
     private readonly ledger: UsageLedger,
   ) {}
 
@@ -35,7 +36,8 @@ export class ChatTitleJob {
     const exchange = await this.messages.findFirstExchange(chatId);
     if (!exchange) return;
     const { userMessage: question, assistantMessage: answer } = exchange;
-    const { provider, model } = this.registry.resolve(chat.model ?? chat.agent.model);
+    const route = this.registry.route(chat.model ?? chat.agent.model, { fallbacks: chat.agent.fallback_models });
+    const first = route.targets[0];
     const messages: ChatMessage[] = [
       {
         role: 'system',
@@ -45,9 +47,9 @@ export class ChatTitleJob {
       { role: 'assistant', content: answer.content.slice(0, EXCERPT_CHARS) },
     ];
     const result = await this.ledger.track(
-      { purpose: 'title', provider: provider.name, model, userId: chat.user_id, agentId: chat.agent.id, chatId },
-      () => provider.chat({ model, temperature: 0.2, maxTokens: 24, signal: AbortSignal.timeout(TITLE_TIMEOUT_MS), messages }),
-      (done) => chatCallTokens(messages, done),
+      { purpose: 'title', provider: first.provider.name, model: first.model, userId: chat.user_id, agentId: chat.agent.id, chatId },
+      () => this.failover.complete(route, { temperature: 0.2, maxTokens: 24, messages }, AbortSignal.timeout(TITLE_TIMEOUT_MS)),
+      (done) => routedCallUse(messages, done),
       () => chatCallTokens(messages),
     );
     const title = cleanTitle(result.content);

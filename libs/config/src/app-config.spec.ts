@@ -139,6 +139,37 @@ describe('loadConfig', () => {
     expect(config.auth.admin).toEqual({ email: 'a@b.c', trigramme: 'ABC', password: 'secret-pass' });
   });
 
+  it('reads the LLM endpoints\' circuit breaker thresholds (LLM_BREAKER_*), and names a bad one', () => {
+    expect(loadConfig({}, '/srv').llm.breaker).toEqual({
+      consecutiveFailures: 5,
+      failurePercent: 50,
+      windowSeconds: 60,
+      minRequests: 20,
+      cooldownSeconds: 30,
+    });
+    const env = {
+      LLM_BREAKER_FAILURES: '3',
+      LLM_BREAKER_FAILURE_PERCENT: '0',
+      LLM_BREAKER_WINDOW: '2m',
+      LLM_BREAKER_MIN_REQUESTS: '10',
+      LLM_BREAKER_COOLDOWN: '1m',
+    };
+    expect(loadConfig(env, '/srv').llm.breaker).toEqual({
+      consecutiveFailures: 3,
+      failurePercent: 0,
+      windowSeconds: 120,
+      minRequests: 10,
+      cooldownSeconds: 60,
+    });
+    const problems = problemsOf({ LLM_BREAKER_FAILURES: '0', LLM_BREAKER_FAILURE_PERCENT: '101', LLM_BREAKER_MIN_REQUESTS: 'many', LLM_BREAKER_COOLDOWN: 'soon' });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'LLM_BREAKER_COOLDOWN',
+      'LLM_BREAKER_FAILURES',
+      'LLM_BREAKER_FAILURE_PERCENT',
+      'LLM_BREAKER_MIN_REQUESTS',
+    ]);
+  });
+
   it('parses durations with units', () => {
     expect(loadConfig({ JWT_EXPIRES_IN: '12h' }, '/srv').auth.jwtExpiresInSeconds).toBe(43200);
     expect(loadConfig({ JWT_EXPIRES_IN: '3600' }, '/srv').auth.jwtExpiresInSeconds).toBe(3600);

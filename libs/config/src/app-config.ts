@@ -15,6 +15,20 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** One of EMBEDDING_PROVIDERS or the name of an LLM_ENDPOINTS endpoint. */
 export type EmbeddingProvider = string;
 
+/**
+ * When an endpoint's breaker opens: after `consecutiveFailures` failures in a
+ * row, or when `failurePercent` of at least `minRequests` calls in the last
+ * `windowSeconds` failed (0: that rule is off). After `cooldownSeconds` one
+ * probe goes through (half-open); its success closes the breaker.
+ */
+export interface BreakerConfig {
+  consecutiveFailures: number;
+  failurePercent: number;
+  windowSeconds: number;
+  minRequests: number;
+  cooldownSeconds: number;
+}
+
 export interface AppConfig {
   appEnv: AppEnv;
   logLevel: LogLevel;
@@ -72,8 +86,10 @@ export interface AppConfig {
     firstTokenTimeoutSeconds: number;
     idleTimeoutSeconds: number;
     maxGenerationSeconds: number;
-    /** Attempts after a failure before the first token (unreachable provider, 5xx). */
+    /** Attempts after a failure before the first token (unreachable provider, 5xx): on the next healthy endpoint, then a fallback model. */
     retries: number;
+    /** Each endpoint's circuit breaker (shared through Redis when configured). */
+    breaker: BreakerConfig;
     /** LLM_PRICES: per model, the price of a million input and output tokens; the ledger's cost. */
     prices: Record<string, ModelPrice>;
   };
@@ -238,6 +254,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       idleTimeoutSeconds: read.duration('LLM_IDLE_TIMEOUT', 60),
       maxGenerationSeconds: read.duration('LLM_MAX_GENERATION_TIME', 600),
       retries: read.int('LLM_RETRIES', 2, 0, 10),
+      breaker: {
+        consecutiveFailures: read.int('LLM_BREAKER_FAILURES', 5, 1, 1000),
+        failurePercent: read.int('LLM_BREAKER_FAILURE_PERCENT', 50, 0, 100),
+        windowSeconds: read.duration('LLM_BREAKER_WINDOW', 60),
+        minRequests: read.int('LLM_BREAKER_MIN_REQUESTS', 20, 1, 100000),
+        cooldownSeconds: read.duration('LLM_BREAKER_COOLDOWN', 30),
+      },
       prices: readModelPrices(read),
     },
     limits: {

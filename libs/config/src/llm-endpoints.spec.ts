@@ -47,6 +47,7 @@ describe('LLM_ENDPOINTS', () => {
           { id: 'third-embed', capabilities: ['embeddings'] },
         ],
         streamUsage: true,
+        weight: 1,
       },
       {
         name: 'fourth',
@@ -57,7 +58,31 @@ describe('LLM_ENDPOINTS', () => {
           { id: 'third-embed', capabilities: ['embeddings'] },
         ],
         streamUsage: false,
+        weight: 1,
       },
+    ]);
+  });
+
+  it('reads priority (0 to 1000, absent unless set) and weight (1 to 1000, 1 by default)', () => {
+    const config = loadConfig({ ...endpoints([{ ...THIRD, priority: 0, weight: 3 }, { ...THIRD, name: 'fourth' }]) }, '/srv');
+    expect(config.llm.endpoints[0]).toMatchObject({ name: 'third', priority: 0, weight: 3 });
+    expect(config.llm.endpoints[1]).toMatchObject({ name: 'fourth', weight: 1 });
+    expect(config.llm.endpoints[1]).not.toHaveProperty('priority');
+    expect(
+      endpointProblems(
+        endpoints([
+          { ...THIRD, priority: -1, weight: 0 },
+          { ...THIRD, name: 'fourth', priority: 1001, weight: 1001 },
+          { ...THIRD, name: 'fifth', priority: '1', weight: 1.5 },
+        ]),
+      ),
+    ).toEqual([
+      'LLM_ENDPOINTS[0].priority: must be an integer from 0 to 1000',
+      'LLM_ENDPOINTS[0].weight: must be an integer from 1 to 1000',
+      'LLM_ENDPOINTS[1].priority: must be an integer from 0 to 1000',
+      'LLM_ENDPOINTS[1].weight: must be an integer from 1 to 1000',
+      'LLM_ENDPOINTS[2].priority: must be an integer from 0 to 1000',
+      'LLM_ENDPOINTS[2].weight: must be an integer from 1 to 1000',
     ]);
   });
 
@@ -84,7 +109,7 @@ describe('LLM_ENDPOINTS', () => {
     expect(problems).toEqual([
       'LLM_ENDPOINTS[0].base_url: must be an http or https URL (got "ftp://user:***@host/v1")',
       'LLM_ENDPOINTS[0].models: must be a non-empty array',
-      'LLM_ENDPOINTS[1].baseUrl: is not a known field (expected name, base_url, api_key, models, capabilities, stream_usage)',
+      'LLM_ENDPOINTS[1].baseUrl: is not a known field (expected name, base_url, api_key, models, capabilities, stream_usage, priority, weight)',
       'LLM_ENDPOINTS[1].name: must be 1 to 50 lower-case letters, digits, ".", "_" or "-"',
       'LLM_ENDPOINTS[1].api_key: must be a non-empty string',
       'LLM_ENDPOINTS[2].name: "vllm" is reserved (set Mistral\'s API and vLLM with their own variables)',

@@ -18,10 +18,14 @@ export interface LlmEndpointConfig {
   models: LlmEndpointModel[];
   /** Ask for usage in streamed answers (stream_options); Mistral's API refuses the option. */
   streamUsage: boolean;
+  /** Among endpoints serving one model, lower is tried first; absent: after the built-in ones, in list order. */
+  priority?: number;
+  /** Share of the requests among endpoints of equal priority (default 1). */
+  weight: number;
 }
 
 const VARIABLE = 'LLM_ENDPOINTS';
-const FIELDS = ['name', 'base_url', 'api_key', 'models', 'capabilities', 'stream_usage'];
+const FIELDS = ['name', 'base_url', 'api_key', 'models', 'capabilities', 'stream_usage', 'priority', 'weight'];
 const MODEL_FIELDS = ['id', 'capabilities'];
 // Stored in messages.llm_provider (50 characters); the built-in names come from their own variables.
 const NAME = /^[a-z0-9][a-z0-9_.-]{0,49}$/;
@@ -33,6 +37,10 @@ type Problem = (field: string, message: string) => undefined;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 function unknownFields(value: Record<string, unknown>, known: string[], at: string, fail: Problem): void {
@@ -74,7 +82,7 @@ function model(value: unknown, fallback: LlmCapability[] | undefined, at: string
 function endpoint(value: unknown, at: string, fail: Problem): LlmEndpointConfig | undefined {
   if (!isRecord(value)) return fail(at, 'must be an object with name, base_url, models');
   unknownFields(value, FIELDS, at, fail);
-  const { name, api_key: apiKey, stream_usage: streamUsage } = value;
+  const { name, api_key: apiKey, stream_usage: streamUsage, priority, weight } = value;
   if (typeof name !== 'string' || !NAME.test(name)) {
     fail(`${at}.name`, 'must be 1 to 50 lower-case letters, digits, ".", "_" or "-"');
   } else if (RESERVED_NAMES.includes(name)) {
@@ -84,6 +92,8 @@ function endpoint(value: unknown, at: string, fail: Problem): LlmEndpointConfig 
   // Never quoted: it is a secret.
   if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey.trim())) fail(`${at}.api_key`, 'must be a non-empty string');
   if (streamUsage !== undefined && typeof streamUsage !== 'boolean') fail(`${at}.stream_usage`, 'must be true or false');
+  if (priority !== undefined && !isIntegerIn(priority, 0, 1000)) fail(`${at}.priority`, 'must be an integer from 0 to 1000');
+  if (weight !== undefined && !isIntegerIn(weight, 1, 1000)) fail(`${at}.weight`, 'must be an integer from 1 to 1000');
   const fallback = value.capabilities === undefined ? ['chat' as const] : capabilities(value.capabilities, `${at}.capabilities`, fail);
   if (!Array.isArray(value.models) || value.models.length === 0) return fail(`${at}.models`, 'must be a non-empty array');
   const models = value.models.map((item, i) => model(item, fallback, `${at}.models[${i}]`, fail));
@@ -94,6 +104,8 @@ function endpoint(value: unknown, at: string, fail: Problem): LlmEndpointConfig 
     apiKey: typeof apiKey === 'string' ? apiKey.trim() : undefined,
     models,
     streamUsage: streamUsage !== false,
+    ...(typeof priority === 'number' ? { priority } : {}),
+    weight: typeof weight === 'number' ? weight : 1,
   };
 }
 

@@ -25,15 +25,17 @@ export class HealthController {
     type: ReadinessResponse,
     description:
       'Database (and Redis, when configured) answer. `checks.llm` (the model providers) and `checks.jobs` (jobs waiting with no worker) ' +
-      'do not decide readiness: when down, `status` is `degraded` and `detail` says why.',
+      'do not decide readiness, nor an open breaker in `llm_endpoints`: then `status` is `degraded` and `detail` says why.',
   })
   @ApiServiceUnavailableResponse({ type: NotReadyResponse, description: 'A dependency is down; `checks` says which.' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessResponse | NotReadyResponse> {
-    const { ready, checks, problems } = await this.health.readiness();
+    const { ready, checks, llmEndpoints: llm_endpoints, problems } = await this.health.readiness();
     // Ready without the model or a worker: answers or extraction wait, everything else works.
-    if (ready) return problems.length ? { status: 'degraded', detail: problems.join('; '), checks } : { status: 'ok', checks };
+    if (ready) {
+      return problems.length ? { status: 'degraded', detail: problems.join('; '), checks, llm_endpoints } : { status: 'ok', checks, llm_endpoints };
+    }
     response.status(503);
     const down = (['database', 'redis'] as const).filter((name) => checks[name] === 'down');
-    return { detail: `Not ready: ${down.join(', ')} down`, checks };
+    return { detail: `Not ready: ${down.join(', ')} down`, checks, llm_endpoints };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { LlmRegistry } from '#llm';
+import { ENDPOINT_BREAKERS, LlmRegistry } from '#llm';
+import type { BreakerState, EndpointBreakers } from '#llm';
 import { JOB_QUEUE } from '#jobs';
 import type { JobQueue } from '#jobs';
 import { REDIS } from '#redis';
@@ -8,9 +9,17 @@ import { DatabaseProbe } from '#database';
 
 export type CheckStatus = 'up' | 'down' | 'disabled';
 
+/** A configured LLM endpoint, its breaker's state and the models it serves. */
+export interface LlmEndpointStatus {
+  name: string;
+  state: BreakerState;
+  models: string[];
+}
+
 export interface Readiness {
   ready: boolean;
   checks: { database: CheckStatus; redis: CheckStatus; llm: CheckStatus; jobs: CheckStatus };
+  llmEndpoints: LlmEndpointStatus[];
   /** What degrades service without deciding readiness, in words for the operator. */
   problems: string[];
 }
@@ -46,6 +55,7 @@ export class HealthService {
     private readonly database: DatabaseProbe,
     @Inject(REDIS) private readonly redis: Redis | null,
     private readonly llm: LlmRegistry,
+    @Inject(ENDPOINT_BREAKERS) private readonly breakers: EndpointBreakers,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
   ) {}
 
@@ -55,22 +65,41 @@ export class HealthService {
    * Ready when the database (and Redis, when configured) answer. The LLM
    * providers and the job workers are reported but do not decide it: without
    * them chats, history, agents and documents still work, and taking every
-   * instance out of rotation would not bring them back.
+   * instance out of rotation would not bring them back. Neither does an open
+   * breaker: the other endpoints still answer, and the breaker is shared.
    */
   async readiness(): Promise<Readiness> {
     const redis = this.redis;
-    const [database, redisStatus, llm, jobs] = await Promise.all([
+    const [database, redisStatus, llm, jobs, llmEndpoints] = await Promise.all([
       probe(() => this.database.ping()),
       redis ? probe(() => redis.ping()) : Promise.resolve<CheckStatus>('disabled'),
       this.llmStatus(),
       this.jobsStatus(),
+      this.llmEndpoints(),
     ]);
-    const problems = [...(llm === 'down' ? ['llm: the model provider does not answer'] : []), ...(jobs.problem ? [jobs.problem] : [])];
+    const open = llmEndpoints.filter((endpoint) => endpoint.state === 'open').map((endpoint) => endpoint.name);
+    const problems = [
+      ...(llm === 'down' ? ['llm: the model provider does not answer'] : []),
+      ...(open.length ? [`llm: circuit breaker open for ${open.join(', ')} (skipped until a probe succeeds)`] : []),
+      ...(jobs.problem ? [jobs.problem] : []),
+    ];
     return {
       ready: database === 'up' && redisStatus !== 'down',
       checks: { database, redis: redisStatus, llm, jobs: jobs.status },
+      llmEndpoints,
       problems,
     };
+  }
+
+  /** Each endpoint with its breaker's state (never throws: an unreachable Redis reports them closed). */
+  private async llmEndpoints(): Promise<LlmEndpointStatus[]> {
+    const providers = this.llm.providers();
+    const states = await this.breakers.states(providers.map((provider) => provider.name));
+    return providers.map((provider) => ({
+      name: provider.name,
+      state: states[provider.name],
+      models: provider.configuredModels().map((model) => model.id),
+    }));
   }
 
   /** Down when jobs wait and no worker takes them (uploads would stay pending forever). */

@@ -5,3 +5,4 @@ export * from './llm-providers';
 export * from './llm-registry';
 export * from './model-catalog';
 export * from './openai-compatible.provider';
+export * from './failover';

@@ -1,5 +1,8 @@
 import type { AppConfig, LlmEndpointConfig } from '#config';
 import type { Capability, LlmProvider } from './llm.types';
+
+/** An endpoint's settings before its place among the others is known. */
+type UnplacedEndpoint = Omit<EndpointSettings, 'priority' | 'weight'> & { priority?: number; weight?: number };
 import { EndpointSettings, OpenAiCompatibleProvider, ServedModel, toBaseUrl } from './openai-compatible.provider';
 
 /** Every configured OpenAI-compatible endpoint, as LlmProvider[], in the order models are looked up. */
@@ -16,7 +19,7 @@ function serve(models: ServedModel[], id: string, capabilities: Capability[], ba
 }
 
 /** Mistral's API: configured when API_KEY is set. */
-export function mistralEndpoint(config: AppConfig): EndpointSettings | null {
+export function mistralEndpoint(config: AppConfig): UnplacedEndpoint | null {
   const llm = config.llm;
   if (!llm.apiKey) return null;
   const models: ServedModel[] = [];
@@ -27,7 +30,7 @@ export function mistralEndpoint(config: AppConfig): EndpointSettings | null {
 }
 
 /** A local vLLM server: configured when VLLM_API_URL and VLLM_MODEL_NAME are set. */
-export function vllmEndpoint(config: AppConfig): EndpointSettings | null {
+export function vllmEndpoint(config: AppConfig): UnplacedEndpoint | null {
   const llm = config.llm;
   if (!llm.vllmApiUrl || !llm.vllmModelName) return null;
   const baseUrl = toBaseUrl(llm.vllmApiUrl);
@@ -42,20 +45,27 @@ export function vllmEndpoint(config: AppConfig): EndpointSettings | null {
 }
 
 /** An LLM_ENDPOINTS entry, already validated by the configuration. */
-export function extraEndpoint(endpoint: LlmEndpointConfig): EndpointSettings {
+export function extraEndpoint(endpoint: LlmEndpointConfig): UnplacedEndpoint {
   return {
     name: endpoint.name,
     baseUrl: toBaseUrl(endpoint.baseUrl),
     apiKey: endpoint.apiKey ?? NO_KEY,
     models: endpoint.models.map((model) => ({ id: model.id, capabilities: [...model.capabilities] })),
     askStreamUsage: endpoint.streamUsage,
+    priority: endpoint.priority,
+    weight: endpoint.weight,
   };
 }
 
-/** The endpoints in lookup order: the one LLM_MODE names, the other built-in one, then LLM_ENDPOINTS in order. */
+/**
+ * The endpoints in lookup order: the one LLM_MODE names, the other built-in one, then LLM_ENDPOINTS in
+ * order. An endpoint without a priority takes its place in that order as one, so by default a model
+ * served twice is tried in list order; equal priorities given on purpose share by weight.
+ */
 export function configuredEndpoints(config: AppConfig): EndpointSettings[] {
   const builtIn = config.llm.mode === 'vllm' ? [vllmEndpoint(config), mistralEndpoint(config)] : [mistralEndpoint(config), vllmEndpoint(config)];
-  return [...builtIn.filter((endpoint) => endpoint !== null), ...config.llm.endpoints.map(extraEndpoint)];
+  const ordered = [...builtIn.filter((endpoint) => endpoint !== null), ...config.llm.endpoints.map(extraEndpoint)];
+  return ordered.map((endpoint, place) => ({ ...endpoint, priority: endpoint.priority ?? place, weight: endpoint.weight ?? 1 }));
 }
 
 /** The LLM_PROVIDERS factory: built once from the configuration. */

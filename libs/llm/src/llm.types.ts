@@ -32,10 +32,12 @@ export interface EmbeddingResult {
   usage?: { prompt_tokens: number };
 }
 
-/** One piece of a streamed answer: text, and usage when the provider reports it. */
+/** One piece of a streamed answer: text, usage when the provider reports it, and why it ended on its last choice chunk. */
 export interface StreamChunk {
   delta: string;
   usage?: Usage;
+  /** The provider's `finish_reason` (`stop`, `length`…) once it gives one. */
+  finishReason?: string;
 }
 
 export type Capability = LlmCapability;
@@ -52,6 +54,10 @@ export interface ModelInfo {
 /** One OpenAI-compatible backend. Implementations never log or return the API key. */
 export interface LlmProvider {
   readonly name: string;
+  /** Among endpoints serving one model, lower is tried first (see LlmRegistry.route). */
+  readonly priority: number;
+  /** Share of the requests among endpoints of equal priority. */
+  readonly weight: number;
   /** Models configured for this provider, with what each is for. */
   configuredModels(): ModelInfo[];
   chat(request: ChatRequest): Promise<ChatResult>;

@@ -19,6 +19,10 @@ export interface EndpointSettings {
   models: ServedModel[];
   /** vLLM reports usage in streams only when asked; Mistral's API rejects the option. */
   askStreamUsage: boolean;
+  /** Among endpoints serving one model, lower is tried first. */
+  priority: number;
+  /** Share of the requests among endpoints of equal priority. */
+  weight: number;
 }
 
 /** The seed gives `.../v1/chat/completions`; the SDK wants the base `.../v1`. */
@@ -49,12 +53,16 @@ export function toLlmError(error: unknown): unknown {
 /** Mistral's API, vLLM and any LLM_ENDPOINTS server speak the OpenAI protocol; only their settings differ. */
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly name: string;
+  readonly priority: number;
+  readonly weight: number;
   private readonly clients = new Map<string, OpenAI>();
   // Our own fetch: a timed-out request closes its upstream connection at once (see createHttpFetch).
   private readonly fetch = createHttpFetch();
 
   constructor(private readonly settings: EndpointSettings) {
     this.name = settings.name;
+    this.priority = settings.priority;
+    this.weight = settings.weight;
   }
 
   configuredModels(): ModelInfo[] {
@@ -94,10 +102,11 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       );
       for await (const chunk of stream) {
         const delta = chunk.choices[0]?.delta?.content ?? '';
+        const finishReason = chunk.choices[0]?.finish_reason ?? undefined;
         const usage = chunk.usage
           ? { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens }
           : undefined;
-        if (delta || usage) yield { delta, usage };
+        if (delta || usage || finishReason) yield { delta, usage, ...(finishReason ? { finishReason } : {}) };
       }
     } catch (error) {
       throw toLlmError(error);

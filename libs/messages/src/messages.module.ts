@@ -31,6 +31,6 @@ import { MessagesService } from './messages.service';
     MessagesService,
     BranchesService,
   ],
-  exports: [GenerationEvents, AnswerStreamService, GenerationService, MessagesService],
+  exports: [GenerationEvents, AnswerStreamService, GenerationService, MessagesService, AnswerContextBuilder],
 })
 export class MessagesModule {}

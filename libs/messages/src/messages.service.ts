@@ -22,7 +22,7 @@ import {
 import type { AdmissionGuard, NewQuestion } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
-import type { ResolvedModel } from '#llm';
+import type { ModelRoute } from '#llm';
 import { ChatsService, presentChat } from '#chats';
 import { RealtimePublisher } from '#realtime';
 import { BudgetAdmission } from '#usage';
@@ -34,6 +34,7 @@ import { buildPrompt } from './generation/prompt-builder';
 import type { Prompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
 import { pageMessages, withSiblings } from './message-page';
+import { messagesRateLimit } from './messages-rate-limit';
 import { MessageResponse, presentMessage } from './message.presenter';
 import type { AuthUser } from '#auth';
 
@@ -44,7 +45,7 @@ const HISTORY_LIMIT = 400;
 
 /** The model, temperature and output cap an answer is asked with: the chat's overrides, else its agent's. */
 interface AnswerOptions {
-  resolved: ResolvedModel;
+  route: ModelRoute;
   temperature: number;
   maxTokens: number;
 }
@@ -225,12 +226,15 @@ export class MessagesService {
     return leafId ? this.tree.promptPath(leafId, HISTORY_LIMIT) : [];
   }
 
-  /** The chat's model (the vision one for images), temperature and output cap, each the agent's unless the chat overrides it. */
+  /**
+   * The chat's model (the vision one for images) with the agent's fallbacks, temperature and output
+   * cap, each the agent's unless the chat overrides it.
+   */
   private optionsFor(chat: Chat, withImages: boolean): AnswerOptions {
     const agent = chat.agent!;
     const serverCap = this.config.llm.maxOutputTokens;
     return {
-      resolved: this.registry.resolve(chat.model ?? agent.model, withImages),
+      route: this.registry.route(chat.model ?? agent.model, { withImages, fallbacks: agent.fallback_models }),
       temperature: chat.temperature ?? agent.temperature,
       maxTokens: Math.min(chat.max_output_tokens ?? serverCap, serverCap),
     };
@@ -243,11 +247,7 @@ export class MessagesService {
    */
   private async admit(user: AuthUser, question: string): Promise<void> {
     const [, inFlight] = await Promise.all([
-      this.rateLimiter.consume({
-        key: `messages:user:${user.id}`,
-        limit: this.config.limits.messagesPerMinute,
-        windowSeconds: 60,
-      }),
+      this.rateLimiter.consume(messagesRateLimit(user.id, this.config)),
       this.store.countStreaming(user.id),
       this.budgets.check(user.id, countTokens(question)),
     ]);
@@ -293,17 +293,20 @@ export class MessagesService {
     return { user_message, assistant_message };
   }
 
-  /** An empty assistant message, `streaming` until its generation ends (the answer to `parentId`). */
+  /**
+   * An empty assistant message, `streaming` until its generation ends (the answer to `parentId`);
+   * its model and provider are where it is sent first, until it ends with those that served it.
+   */
   private newAnswer(chatId: number, options: AnswerOptions, context: AnswerContext, parentId?: number): Partial<Message> {
-    const { resolved } = options;
+    const [first] = options.route.targets;
     return {
       chat_id: chatId,
       role: 'assistant',
       content: '',
       status: 'streaming',
       parent_id: parentId,
-      llm_model: resolved.model,
-      llm_provider: resolved.provider.name,
+      llm_model: first.model,
+      llm_provider: first.provider.name,
       llm_temperature: options.temperature,
       llm_max_tokens: options.maxTokens,
       citations: context.citations.length ? context.citations : null,
@@ -314,7 +317,7 @@ export class MessagesService {
   private startAnswer(
     chat: Chat,
     answer: Message,
-    { resolved, temperature, maxTokens }: AnswerOptions,
+    { route, temperature, maxTokens }: AnswerOptions,
     prompt: Prompt,
     purpose: 'answer' | 'regenerate' | 'vision',
   ): Promise<GenerationOutcome> {
@@ -322,8 +325,7 @@ export class MessagesService {
     return this.generation.start({
       chatId: chat.id,
       assistantMessageId: answer.id,
-      provider: resolved.provider,
-      model: resolved.model,
+      route,
       temperature,
       maxTokens,
       prompt: prompt.messages,

@@ -1,4 +1,5 @@
 export * from './session-cache';
+export * from './redis-session-cache';
 export * from './session-cleanup.job';
 export * from './sessions.service';
 export * from './sessions.module';

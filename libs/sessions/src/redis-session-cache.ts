@@ -4,9 +4,9 @@ import { CacheEpoch } from '#redis';
 import { SESSION_CACHE_TTL_MS } from './session-cache';
 import type { CachedSession, SessionCache, SessionLookup } from './session-cache';
 
-interface Stored {
+interface Stored<T> {
   epoch: string;
-  entry: CachedSession;
+  entry: T;
 }
 
 /**
@@ -15,7 +15,7 @@ interface Stored {
  * entry written before, so Redis coming back with its data cannot revive a
  * revoked session.
  */
-export class RedisSessionCache implements SessionCache {
+export class RedisSessionCache<T = CachedSession> implements SessionCache<T> {
   private readonly logger = new Logger('RedisSessionCache');
   private readonly epoch: CacheEpoch;
 
@@ -26,11 +26,11 @@ export class RedisSessionCache implements SessionCache {
     this.epoch = new CacheEpoch(redis, prefix);
   }
 
-  async lookup(sessionId: string): Promise<SessionLookup> {
+  async lookup(sessionId: string): Promise<SessionLookup<T>> {
     const key = this.key(sessionId);
     const read = await this.epoch.read(key);
     if (!read) return {}; // the database answers
-    const stored = read.stored ? (JSON.parse(read.stored) as Stored) : undefined;
+    const stored = read.stored ? (JSON.parse(read.stored) as Stored<T>) : undefined;
     if (stored?.epoch === read.epoch) return { entry: stored.entry };
     return { fill: (entry) => this.fill(key, { epoch: read.epoch, entry }) };
   }
@@ -40,12 +40,12 @@ export class RedisSessionCache implements SessionCache {
     try {
       await this.redis.del(...sessionIds.map((id) => this.key(id)));
     } catch (error) {
-      this.logger.warn({ err: error }, 'Could not drop revoked sessions from Redis: no cached session counts until a new epoch starts');
+      this.logger.warn({ err: error }, 'Could not drop revoked entries from Redis: no cached entry counts until a new epoch starts');
       this.epoch.distrust();
     }
   }
 
-  private async fill(key: string, stored: Stored): Promise<void> {
+  private async fill(key: string, stored: Stored<T>): Promise<void> {
     await this.redis.set(key, JSON.stringify(stored), 'PX', SESSION_CACHE_TTL_MS).catch(() => undefined); // a miss next time
   }
 

@@ -12,13 +12,14 @@ export interface CachedSession {
 }
 
 /** A cached session, or else how to store the database's answer (absent when the cache cannot take it). */
-export interface SessionLookup {
-  entry?: CachedSession;
-  fill?: (entry: CachedSession) => Promise<void>;
+export interface SessionLookup<T = CachedSession> {
+  entry?: T;
+  fill?: (entry: T) => Promise<void>;
 }
 
-export interface SessionCache {
-  lookup(sessionId: string): Promise<SessionLookup>;
+/** Generic over the entry, so other credentials (API keys) are cached and revoked the same way. */
+export interface SessionCache<T = CachedSession> {
+  lookup(sessionId: string): Promise<SessionLookup<T>>;
   /** Never throws: an entry that cannot be dropped is made unusable another way. */
   drop(sessionIds: string[]): Promise<void>;
 }
@@ -35,16 +36,16 @@ const MEMORY_SWEEP_SIZE = 10_000;
  * One instance's sessions in memory (no Redis). A fill that a drop happened
  * during is discarded: its database read may predate the revocation.
  */
-export class MemorySessionCache implements SessionCache {
-  private readonly entries = new Map<string, { entry: CachedSession; until: number }>();
+export class MemorySessionCache<T = CachedSession> implements SessionCache<T> {
+  private readonly entries = new Map<string, { entry: T; until: number }>();
   private drops = 0;
 
-  lookup(sessionId: string): Promise<SessionLookup> {
+  lookup(sessionId: string): Promise<SessionLookup<T>> {
     const cached = this.entries.get(sessionId);
     if (cached && cached.until > Date.now()) return Promise.resolve({ entry: cached.entry });
     this.entries.delete(sessionId);
     const dropsBefore = this.drops;
-    const fill = (entry: CachedSession) => {
+    const fill = (entry: T) => {
       if (this.drops !== dropsBefore) return Promise.resolve();
       if (this.entries.size >= MEMORY_SWEEP_SIZE) this.sweepExpired();
       this.entries.set(sessionId, { entry, until: Date.now() + SESSION_CACHE_TTL_MS });

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { UsageRepository } from '#database';
 import type { NewUsageRecord, UsageOutcome, UsagePurpose } from '#database';
-import type { ChatMessage, ChatResult } from '#llm';
+import type { ChatMessage, ChatResult, RouteTarget } from '#llm';
 import { countTokens, MESSAGE_OVERHEAD_TOKENS } from '#text';
 
 /** One call to a model, as the ledger records it. */
@@ -32,6 +32,9 @@ export type CallTokens = Pick<ModelCall, 'promptTokens' | 'completionTokens' | '
 /** Who and what a side call is for; the ledger measures the rest. */
 export type SideCall = Omit<ModelCall, keyof CallTokens | 'latencyMs' | 'outcome'>;
 
+/** What a complete call used, and the endpoint and model that served it when failover chose another than the first. */
+export type CallUse = CallTokens & Partial<Pick<ModelCall, 'provider' | 'model'>>;
+
 /** Our tokenizer's count of a bare text (no message overhead): the estimate when a provider reports no usage. */
 export function estimateTextTokens(text: string): number {
   return text ? Math.max(0, countTokens(text) - MESSAGE_OVERHEAD_TOKENS) : 0;
@@ -45,6 +48,11 @@ export function chatCallTokens(messages: ChatMessage[], result?: ChatResult): Ca
     0,
   );
   return { promptTokens, completionTokens: estimateTextTokens(result?.content ?? ''), estimated: true };
+}
+
+/** A routed chat call's use: its tokens (see chatCallTokens) and the endpoint and model that answered. */
+export function routedCallUse(messages: ChatMessage[], result: ChatResult & { served: RouteTarget }): CallUse {
+  return { ...chatCallTokens(messages, result), provider: result.served.provider.name, model: result.served.model };
 }
 
 /** An embeddings call's tokens: the provider's count when reported, else ours. */
@@ -94,10 +102,10 @@ export class UsageLedger {
 
   /**
    * Runs one side call and records it with its latency: `complete` with the
-   * tokens `used` reads from the result, or `failed` with `whenFailed`'s
+   * tokens (and serving endpoint) `used` reads from the result, or `failed` with `whenFailed`'s
    * (what was sent, estimated) before the error goes on to the caller.
    */
-  async track<T>(call: SideCall, run: () => Promise<T>, used: (result: T) => CallTokens, whenFailed: () => CallTokens): Promise<T> {
+  async track<T>(call: SideCall, run: () => Promise<T>, used: (result: T) => CallUse, whenFailed: () => CallTokens): Promise<T> {
     const started = Date.now();
     let result: T;
     try {

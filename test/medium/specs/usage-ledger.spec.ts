@@ -87,7 +87,8 @@ describe('Usage ledger: answers ended outside their run, side calls that fail', 
     const titles = ctx.get(ChatTitleJob);
     const rows = () => ctx.get(DataSource).getRepository(UsageRecord).find({ where: { chat_id: untitled.id, purpose: 'title' }, order: { id: 'ASC' } });
 
-    ctx.sim.enqueueFault({ type: 'server_error' });
+    // A lone endpoint's 429 fails the call at once (a 5xx would be retried within LLM_RETRIES).
+    ctx.sim.enqueueFault({ type: 'rate_limit', retryAfterSeconds: 1 });
     await expect(titles.handle({ chatId: untitled.id })).rejects.toThrow();
     await titles.handle({ chatId: untitled.id });
 

@@ -18,6 +18,9 @@ type Operation = Json & {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const ERROR_SCHEMA = { $ref: '#/components/schemas/ErrorResponse' };
+/** The OpenAI-compatible API answers OpenAI's error shape, and its invalid fields are 400 (as OpenAI's), not 422. */
+const OPENAI_ERROR_SCHEMA = { $ref: '#/components/schemas/OpenAiErrorResponse' };
+const isOpenAiRoute = (name: string) => / \/v1\//.test(name);
 
 /** Every JSON object of the document with its path, depth first. */
 function* walk(node: unknown, path: string): Generator<[string, Json]> {
@@ -76,13 +79,15 @@ describe('OpenAPI document (generated from the code, no database)', () => {
     expect(publicRoutes.map(([name]) => name)).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/health']));
   });
 
-  it('documents every error response with the shared ErrorResponse body, and 422 on every body route', () => {
+  it('documents every error response with the shared ErrorResponse body (OpenAI\'s under /v1), and 422 on every body route', () => {
     for (const [name, operation] of operations) {
+      const schema = isOpenAiRoute(name) ? OPENAI_ERROR_SCHEMA : ERROR_SCHEMA;
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) < 400 || name === 'GET /api/health/ready') continue;
-        expect({ name, status, schema: response.content?.['application/json']?.schema }).toEqual({ name, status, schema: ERROR_SCHEMA });
+        expect({ name, status, schema: response.content?.['application/json']?.schema }).toEqual({ name, status, schema });
       }
-      if (operation.requestBody) expect({ name, has422: '422' in operation.responses }).toEqual({ name, has422: true });
+      if (operation.requestBody && !isOpenAiRoute(name)) expect({ name, has422: '422' in operation.responses }).toEqual({ name, has422: true });
+      if (operation.requestBody && isOpenAiRoute(name)) expect({ name, has400: '400' in operation.responses }).toEqual({ name, has400: true });
     }
   });
 
@@ -120,8 +125,9 @@ describe('OpenAPI document (generated from the code, no database)', () => {
   it('types path ids as integers (session ids as UUIDs)', () => {
     const untyped = operations.flatMap(([name, operation]) =>
       (operation.parameters ?? [])
-        // A share link's token is a secret, not an id.
-        .filter((p) => p.in === 'path' && p.name !== 'token' && p.schema?.type !== 'integer' && p.schema?.format !== 'uuid')
+        // A share link's token is a secret, not an id; an OpenAI model id is `agent-<id>`.
+        .filter((p) => p.in === 'path' && p.name !== 'token' && !(isOpenAiRoute(name) && p.name === 'model'))
+        .filter((p) => p.schema?.type !== 'integer' && p.schema?.format !== 'uuid')
         .map((p) => `${name} ${p.name}: ${JSON.stringify(p.schema)}`),
     );
     expect(untyped).toEqual([]);

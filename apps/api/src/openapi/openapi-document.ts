@@ -11,6 +11,8 @@ const TAGS: [name: string, description: string][] = [
   ['agents', 'Assistants with a system prompt, a model and documents; what they remember about me.'],
   ['chats', 'My conversations with an agent.'],
   ['messages', 'Sending messages, following the streamed answer (SSE), stopping and regenerating answers.'],
+  ['api-keys', 'My personal API keys for the OpenAI-compatible routes under /v1: make (the key is shown once), list, revoke.'],
+  ['openai-compatible', 'The OpenAI API for scripts and tools, with a personal API key (`Authorization: Bearer fgk_…`), outside /api: agents as models (`agent-<id>`), chat completions (streamed or not) and embeddings; errors in OpenAI\'s shape `{"error": {message, type, code, param}}`.'],
   ['sharing', 'Read-only links to a snapshot of a chat: make, list and revoke mine; read one without an account; continue one as my own chat.'],
   ['documents', 'Files attached to a chat or an agent: upload, extraction status, text, download.'],
   ['groups', 'The groups I am a member of: who I may share my agents with.'],
@@ -34,12 +36,14 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .setDescription(
       "Chat with your organisation's AI agents. Sign in with `POST /api/auth/login` and send `Authorization: Bearer <access_token>`; " +
         "in Swagger UI, **Authorize** with the OAuth2 password flow (username: email or trigramme). " +
-        'Every error is an `ErrorResponse`: `{"detail": "…"}`, or on 422 `{"detail": [{"loc": [...], "msg": "…"}]}`.',
+        'Every error is an `ErrorResponse`: `{"detail": "…"}`, or on 422 `{"detail": [{"loc": [...], "msg": "…"}]}`; ' +
+        'under /v1 (the OpenAI-compatible API), OpenAI\'s `{"error": {"message", "type", "code", "param"}}`.',
     )
     .setVersion('0.1.0')
     .setOpenAPIVersion('3.1.0')
     .addServer(serverUrl(config))
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A personal API key (`fgk_…`, made with `POST /api/api-keys`): accepted only on the OpenAI-compatible routes under /v1.' }, 'api_key')
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   return toOpenApi31(SwaggerModule.createDocument(app, builder.build()));

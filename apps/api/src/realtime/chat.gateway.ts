@@ -8,6 +8,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { API_KEYS_ONLY_ON_V1, isApiKeyToken } from '#api-keys';
 import { toSocketRefusal, UnauthorizedError } from '#common';
 import { AccessTokens } from '#auth';
 import type { AuthUser } from '#auth';
@@ -115,6 +116,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async admit(socket: ChatSocket): Promise<void> {
     const token = tokenOf(socket);
     if (!token) throw new UnauthorizedError('Authentication required: send the access token in auth.token');
+    if (isApiKeyToken(token)) throw new UnauthorizedError(API_KEYS_ONLY_ON_V1);
     const user: AuthUser = await this.tokens.verify(token).catch((error: unknown) => {
       throw error instanceof UnauthorizedError ? new UnauthorizedError('Invalid, expired or revoked token') : error;
     });

@@ -47,6 +47,8 @@ export class AdminAgentResponse {
   @ApiProperty({ type: 'integer', isArray: true, description: 'The groups it is shared with (used when `visibility` is `groups`).' })
   group_ids!: number[];
   @ApiProperty({ example: 'mistral-small-latest' }) model!: string;
+  @ApiProperty({ type: String, isArray: true, example: ['pixtral-large-latest'], description: 'Tried in order when `model` fails before the first token.' })
+  fallback_models!: string[];
   @ApiProperty({ type: 'integer', description: 'Chats with this agent, of every user (deleted chats do not count).' }) chat_count!: number;
   @ApiProperty({ type: Date, nullable: true, description: 'Time of the latest message in its chats; null when it has none.' })
   last_used_at!: Date | null;

@@ -5,6 +5,9 @@ import { IsInt4, KeysetPageQuery, Nullable, Optional } from '#common';
 import { AGENT_VISIBILITIES } from '#database';
 import type { AgentVisibility } from '#database';
 
+/** How many fallback models an agent may name: each is tried only after every endpoint of the one before failed. */
+export const MAX_FALLBACK_MODELS = 5;
+
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateAgentDto {
@@ -56,6 +59,22 @@ export class CreateAgentDto {
   @IsString()
   @MaxLength(200)
   model?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    maxItems: MAX_FALLBACK_MODELS,
+    uniqueItems: true,
+    example: ['pixtral-large-latest'],
+    description:
+      "Chat models (of GET /api/models, other than `model`) tried in order when every endpoint serving `model` fails before an answer's first token; default: none. On an update, omitted keeps the current list.",
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FALLBACK_MODELS)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  fallback_models?: string[];
 
   @ApiPropertyOptional({ default: 0.7, minimum: 0, maximum: 2 })
   @Optional()

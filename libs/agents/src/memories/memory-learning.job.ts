@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgentsRepository, ChatsRepository, MemoriesRepository, MessagesRepository, unaccent } from '#database';
-import { LlmRegistry } from '#llm';
+import { FailoverStreamer, LlmRegistry } from '#llm';
 import type { ChatMessage } from '#llm';
-import { chatCallTokens, UsageLedger } from '#usage';
+import { chatCallTokens, routedCallUse, UsageLedger } from '#usage';
 import { EmbeddingService } from '#retrieval';
 import { OnJob } from '#jobs';
 
@@ -44,6 +44,7 @@ export class MemoryLearningJob {
     private readonly agents: AgentsRepository,
     private readonly memories: MemoriesRepository,
     private readonly registry: LlmRegistry,
+    private readonly failover: FailoverStreamer,
     private readonly embeddings: EmbeddingService,
     private readonly ledger: UsageLedger,
   ) {}
@@ -57,16 +58,17 @@ export class MemoryLearningJob {
     // The flag and the agent's visibility are read now: turning either off stops learning at once.
     if (!chat?.agent?.learn_from_interaction || !chat.user || !(await this.agents.isUsableBy(chat.agent, chat.user))) return;
 
-    const { provider, model } = this.registry.resolve(chat.agent.model);
+    const route = this.registry.route(chat.agent.model, { fallbacks: chat.agent.fallback_models });
+    const first = route.targets[0];
     const messages: ChatMessage[] = [
       { role: 'system', content: EXTRACTION_PROMPT },
       { role: 'user', content: `User: ${question.content.slice(0, 4000)}\n\nAssistant: ${answer.content.slice(0, 4000)}` },
     ];
     const caller = { userId: chat.user_id, agentId: chat.agent.id, chatId: chat.id, messageId: answer.id };
     const result = await this.ledger.track(
-      { ...caller, purpose: 'memory_extraction', provider: provider.name, model },
-      () => provider.chat({ model, temperature: 0, maxTokens: 400, signal: AbortSignal.timeout(60_000), messages }),
-      (done) => chatCallTokens(messages, done),
+      { ...caller, purpose: 'memory_extraction', provider: first.provider.name, model: first.model },
+      () => this.failover.complete(route, { temperature: 0, maxTokens: 400, messages }, AbortSignal.timeout(60_000)),
+      (done) => routedCallUse(messages, done),
       () => chatCallTokens(messages),
     );
     const existing = new Set((await this.memories.contentsFor(chat.user_id, chat.agent.id)).map(unaccent));

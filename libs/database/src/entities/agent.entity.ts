@@ -46,6 +46,13 @@ export class Agent {
   @Column({ type: 'varchar', length: 200 })
   model!: string;
 
+  /**
+   * Models tried in order when every endpoint serving `model` fails before the
+   * first token (the registry's failover); empty: no fallback.
+   */
+  @Column({ type: 'varchar', length: 200, array: true, default: () => "'{}'" })
+  fallback_models!: string[];
+
   @Column({ type: 'double precision', default: 0.7 })
   temperature!: number;
 

@@ -13,8 +13,11 @@ import { Budget } from './budget.entity';
 import { UsageRecord } from './usage-record.entity';
 import { MessageFeedback } from './feedback.entity';
 import { ShareLink } from './share-link.entity';
+import { ApiKey } from './api-key.entity';
+import { AppSetting } from './app-setting.entity';
 
-export { Agent, AgentGroup, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
+export { Agent, AgentGroup, ApiKey, AppSetting, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
+export * from './api-key.entity';
 export * from './audit-event.entity';
 export * from './budget.entity';
 export * from './usage-record.entity';
@@ -25,4 +28,4 @@ export { AGENT_VISIBILITIES, agentUsableBy } from './agent.entity';
 export type { AgentVisibility } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
-export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink];
+export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink, ApiKey, AppSetting];

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Why a model was called. The first three are answers: they count as messages in a budget. */
+/** Why a model was called. Answers (the first three) and API completions count as messages in a budget. */
 export const USAGE_PURPOSES = [
   'answer',
   'regenerate',
@@ -10,9 +10,13 @@ export const USAGE_PURPOSES = [
   'document_embedding',
   'memory_embedding',
   'query_embedding',
+  'api_completion',
+  'api_embedding',
 ] as const;
 export type UsagePurpose = (typeof USAGE_PURPOSES)[number];
 export const ANSWER_PURPOSES: readonly UsagePurpose[] = ['answer', 'regenerate', 'vision'];
+/** What a messages_per_day budget counts: answers in chats and completions through /v1. */
+export const MESSAGE_PURPOSES: readonly UsagePurpose[] = [...ANSWER_PURPOSES, 'api_completion'];
 
 /** An answer ends like its message; a side call is `complete` or `failed`. */
 export const USAGE_OUTCOMES = ['complete', 'stopped', 'failed', 'interrupted'] as const;

@@ -11,6 +11,7 @@ import { VectorIndex1795620000009 } from './1795620000009-VectorIndex';
 import { Organisation1795620000010 } from './1795620000010-Organisation';
 import { Conversations1795620000011 } from './1795620000011-Conversations';
 import { ChatTitleSearch1795620000012 } from './1795620000012-ChatTitleSearch';
+import { ApiKeysAndFailover1795620000013 } from './1795620000013-ApiKeysAndFailover';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Organisation1795620000010,
   Conversations1795620000011,
   ChatTitleSearch1795620000012,
+  ApiKeysAndFailover1795620000013,
 ];

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Budget } from '../entities/budget.entity';
 import type { BudgetLimit } from '../entities/budget.entity';
-import { ANSWER_PURPOSES } from '../entities/usage-record.entity';
+import { MESSAGE_PURPOSES } from '../entities/usage-record.entity';
 import type { PageRange } from './page-range';
 
 /** Whose budget: everyone's default, one user's or one group's. */
@@ -24,7 +24,7 @@ export interface UserUsage {
   month: WindowUsage;
 }
 
-const ANSWERS = ANSWER_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
+const ANSWERS = MESSAGE_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
 
 /**
  * In one statement, so one snapshot: an answer that ends meanwhile moves from

@@ -18,6 +18,8 @@ import { BudgetsRepository } from './budgets.repository';
 import { MessageSearchRepository } from './message-search.repository';
 import { FeedbackRepository } from './feedback.repository';
 import { ShareLinksRepository } from './share-links.repository';
+import { ApiKeysRepository } from './api-keys.repository';
+import { AppSettingsRepository } from './app-settings.repository';
 
 export * from './agents.repository';
 export * from './answer-endings.repository';
@@ -44,6 +46,8 @@ export * from './budgets.repository';
 export * from './message-search.repository';
 export * from './feedback.repository';
 export * from './share-links.repository';
+export * from './api-keys.repository';
+export * from './app-settings.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository, ApiKeysRepository, AppSettingsRepository];

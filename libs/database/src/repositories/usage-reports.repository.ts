@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ANSWER_PURPOSES } from '../entities/usage-record.entity';
+import { MESSAGE_PURPOSES } from '../entities/usage-record.entity';
 import type { UsagePurpose } from '../entities/usage-record.entity';
 
 /** What a usage report groups the ledger by. */
@@ -141,7 +141,7 @@ export class UsageReportsRepository {
 
   /** Tokens, answers (messages) and cost of the user's calls since `since.month`, and since `since.day`. */
   async userSummary(userId: number, since: { day: Date; month: Date }): Promise<UserUsageSummary> {
-    const answers = ANSWER_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
+    const answers = MESSAGE_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
     const sums = (period: 'day' | 'month', within: string) => `
       coalesce(sum(r.prompt_tokens + r.completion_tokens) FILTER (WHERE ${within}), 0)::bigint AS tokens_${period},
       (count(*) FILTER (WHERE ${within} AND r.purpose IN (${answers})))::bigint AS messages_${period},

@@ -1,12 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MessageStatus } from '#database';
+import { ENDPOINT_BREAKERS, FailoverStats, LlmRegistry } from '#llm';
+import type { BreakerState, EndpointBreakers } from '#llm';
 
 const PREFIX = 'foyergpt_';
 
+/** foyergpt_llm_endpoint_state: the higher, the less an endpoint is used. */
+const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
 /**
  * Prometheus metrics of this instance (GET /metrics): the process (memory,
- * CPU, event loop lag, GC), HTTP requests by route, answers, and sockets.
+ * CPU, event loop lag, GC), HTTP requests by route, answers, sockets, and each
+ * LLM endpoint's breaker and failovers (read from #llm at scrape time).
  * A registry of its own per app, so several apps in one process (tests) do
  * not share counters.
  */
@@ -54,8 +60,42 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(
+    llm: LlmRegistry,
+    @Inject(ENDPOINT_BREAKERS) breakers: EndpointBreakers,
+    stats: FailoverStats,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    const endpoints = () => llm.providers().map((provider) => provider.name);
+    new Gauge({
+      name: `${PREFIX}llm_endpoint_state`,
+      help: "Each LLM endpoint's circuit breaker (shared by every instance with Redis): 0 closed, 1 half-open (one probe), 2 open (skipped).",
+      labelNames: ['endpoint'],
+      registers: [this.registry],
+      async collect() {
+        const states = await breakers.states(endpoints());
+        for (const [endpoint, state] of Object.entries(states)) this.set({ endpoint }, BREAKER_STATE_VALUES[state]);
+      },
+    });
+    // Counted by FailoverStats (#llm cannot report here: #health depends on it); copied at scrape time.
+    const counted = (name: string, help: string, read: (snapshot: ReturnType<FailoverStats['snapshot']>) => Record<string, number>) =>
+      new Counter({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames: ['endpoint'],
+        registers: [this.registry],
+        collect() {
+          const counts = read(stats.snapshot());
+          this.reset();
+          for (const endpoint of new Set([...endpoints(), ...Object.keys(counts)])) this.inc({ endpoint }, counts[endpoint] ?? 0);
+        },
+      });
+    counted('llm_failovers_total', 'Requests this instance moved from an LLM endpoint to the next target of their route.', (snapshot) => snapshot.failovers);
+    counted(
+      'llm_endpoint_failures_total',
+      'Calls to an LLM endpoint that failed in a way that counts against its breaker (connection, 5xx, timeout, a cut stream).',
+      (snapshot) => snapshot.failures,
+    );
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {

@@ -26,7 +26,8 @@ export class AnswerContextBuilder {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async build(question: string, scope: { chatId: number; agent: Agent; userId: number }): Promise<AnswerContext> {
+  /** Without `chatId` (the stateless OpenAI-compatible API), only the agent's documents are searched. */
+  async build(question: string, scope: { chatId?: number; agent: Agent; userId: number }): Promise<AnswerContext> {
     const { topK, contextTokens } = this.config.retrieval;
     let budget = contextTokens;
     const sections: string[] = [];

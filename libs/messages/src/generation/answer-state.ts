@@ -1,6 +1,6 @@
 import { Message } from '#database';
 import type { EndedAnswer, MessageStatus, UsageOutcome } from '#database';
-import type { Usage } from '#llm';
+import type { RouteTarget, Usage } from '#llm';
 import { estimateTextTokens } from '#usage';
 import type { ModelCall } from '#usage';
 import type { GenerationTask } from './generation.service';
@@ -12,6 +12,8 @@ export interface AnswerState {
   seq: number;
   usage?: Usage;
   ttftMs: number | null;
+  /** The endpoint and model whose tokens these are, once the first came. */
+  served?: RouteTarget;
 }
 
 /** Why an answer whose end could not be written is reported `interrupted`. */
@@ -26,16 +28,22 @@ export function usageOf(promptTokens: number, state: AnswerState): Usage {
   return state.usage ?? { prompt_tokens: promptTokens, completion_tokens: estimateTextTokens(state.content) };
 }
 
+/** Who served the answer, or, when nobody did, where it was first sent. */
+function servingTarget(task: GenerationTask, state: AnswerState): RouteTarget {
+  return state.served ?? task.route.targets[0];
+}
+
 /** The answer as the run holds it, for when no stored row can tell (deleted with its chat, or unwritable). */
-export function answerAsHeld(task: GenerationTask, content: string, end: { status: MessageStatus; error: string | null }): Message {
+export function answerAsHeld(task: GenerationTask, state: AnswerState, end: { status: MessageStatus; error: string | null }): Message {
+  const target = servingTarget(task, state);
   return Object.assign(new Message(), {
     id: task.assistantMessageId,
     chat_id: task.chatId,
     role: 'assistant',
-    content,
+    content: state.content,
     ...end,
-    llm_model: task.model,
-    llm_provider: task.provider.name,
+    llm_model: target.model,
+    llm_provider: target.provider.name,
     created_at: new Date(),
   });
 }
@@ -43,10 +51,11 @@ export function answerAsHeld(task: GenerationTask, content: string, end: { statu
 /** The usage ledger's row for an answer its run ended: the provider's usage when reported, else our estimate. */
 export function answerCall(task: GenerationTask, state: AnswerState, outcome: UsageOutcome, latencyMs: number): ModelCall {
   const usage = usageOf(task.promptTokens, state);
+  const target = servingTarget(task, state);
   return {
     purpose: task.purpose,
-    provider: task.provider.name,
-    model: task.model,
+    provider: target.provider.name,
+    model: target.model,
     userId: task.userId,
     agentId: task.agentId,
     chatId: task.chatId,

@@ -9,8 +9,8 @@ import { MEMORY_LEARNING_JOB } from '#agents';
 import { CHAT_TITLE_JOB } from '#chats';
 import { JOB_QUEUE } from '#jobs';
 import type { JobQueue } from '#jobs';
-import { LlmError, LlmTimeoutError } from '#llm';
-import type { ChatMessage, LlmProvider } from '#llm';
+import { FailoverStreamer, LlmError, LlmTimeoutError } from '#llm';
+import type { ChatMessage, ModelRoute } from '#llm';
 import { MetricsService } from '#health';
 import { UsageLedger } from '#usage';
 import type { ModelCall } from '#usage';
@@ -24,8 +24,8 @@ import type { GenerationEvent } from './generation-events';
 export interface GenerationTask {
   chatId: number;
   assistantMessageId: number;
-  provider: LlmProvider;
-  model: string;
+  /** Where the answer may be served: its model's endpoints, then its fallbacks'. */
+  route: ModelRoute;
   temperature: number;
   /** The answer's output cap: the chat's, within the server's. */
   maxTokens: number;
@@ -49,7 +49,6 @@ export interface GenerationOutcome {
 }
 
 const FLUSH_INTERVAL_MS = 1000;
-const RETRY_BASE_MS = 500;
 
 /**
  * Runs answers on the server, independent of any HTTP request or socket: every
@@ -71,6 +70,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     private readonly store: MessagesRepository,
     private readonly endings: AnswerEndingsRepository,
     private readonly ledger: UsageLedger,
+    private readonly failover: FailoverStreamer,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -150,7 +150,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     let failure: unknown;
     const flusher = setInterval(() => void this.flush(task.assistantMessageId, state.content), FLUSH_INTERVAL_MS);
     try {
-      await this.streamWithRetries(task, AbortSignal.any([stop, maxTime]), state, started);
+      await this.stream(task, AbortSignal.any([stop, maxTime]), state, started);
     } catch (caught) {
       const reason = stop.aborted ? stop.reason : maxTime.aborted ? new LlmTimeoutError('The answer took too long and was cut') : caught;
       if (reason instanceof StopRequested || reason instanceof AnswerWithdrawn) status = 'stopped';
@@ -162,7 +162,8 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
         failure = reason;
         error = reason instanceof LlmError ? reason.message : 'The answer failed';
         if (reason instanceof LlmError) {
-          this.logger.warn({ message_id: task.assistantMessageId, provider: task.provider.name, reason: reason.message }, 'Answer failed');
+          const provider = (state.served ?? task.route.targets[0]).provider.name;
+          this.logger.warn({ message_id: task.assistantMessageId, provider, reason: reason.message }, 'Answer failed');
         } else {
           this.logger.error({ err: reason, message_id: task.assistantMessageId }, 'Generation failed');
         }
@@ -178,7 +179,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       // The row keeps the text saved last and stays `streaming` until the sweep ends it `interrupted` and tells its followers.
       const context = { err: caught, message_id: task.assistantMessageId, status, chars: state.content.length };
       this.logger.error(context, 'Could not save the end of an answer; the sweep will end it with its last saved text');
-      return { message: answerAsHeld(task, state.content, { status: 'interrupted', error: ANSWER_NOT_SAVED }), failure: caught };
+      return { message: answerAsHeld(task, state, { status: 'interrupted', error: ANSWER_NOT_SAVED }), failure: caught };
     }
     if (message.status === 'complete') await this.followUp(task);
     return { message, failure };
@@ -196,65 +197,35 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     }
   }
 
-  private async streamWithRetries(
-    task: GenerationTask,
-    signal: AbortSignal,
-    state: AnswerState,
-    started: number,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const attemptAbort = new AbortController();
-      const onAbort = () => attemptAbort.abort(signal.reason);
-      signal.addEventListener('abort', onAbort);
-      const { firstTokenTimeoutSeconds, idleTimeoutSeconds } = this.config.llm;
-      let watchdog = setTimeout(
-        () => attemptAbort.abort(new LlmTimeoutError('The model did not start answering in time')),
-        firstTokenTimeoutSeconds * 1000,
-      );
-      try {
-        const stream = task.provider.stream({
-          model: task.model,
-          messages: task.prompt,
-          temperature: task.temperature,
-          maxTokens: task.maxTokens,
-          signal: attemptAbort.signal,
-        });
-        for await (const chunk of stream) {
-          if (chunk.usage) state.usage = chunk.usage;
-          if (!chunk.delta) continue;
-          clearTimeout(watchdog);
-          watchdog = setTimeout(
-            () => attemptAbort.abort(new LlmTimeoutError('The model stopped sending in the middle of the answer')),
-            idleTimeoutSeconds * 1000,
-          );
-          if (state.ttftMs === null) {
-            state.ttftMs = Date.now() - started;
-            this.metrics.answerFirstToken(state.ttftMs / 1000);
-          }
-          this.metrics.answerToken();
-          state.content += chunk.delta;
-          state.seq += 1;
-          await this.announce({
-            type: 'token',
-            chat_id: task.chatId,
-            message_id: task.assistantMessageId,
-            seq: state.seq,
-            delta: chunk.delta,
-          });
+  /**
+   * Streams the answer through its route (FailoverStreamer: timeouts, breakers,
+   * another endpoint or a fallback model before the first token), publishing
+   * each token with its seq.
+   */
+  private async stream(task: GenerationTask, signal: AbortSignal, state: AnswerState, started: number): Promise<void> {
+    const request = { messages: task.prompt, temperature: task.temperature, maxTokens: task.maxTokens };
+    const stream = this.failover.stream(task.route, request, signal);
+    try {
+      for await (const chunk of stream) {
+        if (chunk.usage) state.usage = chunk.usage;
+        if (!chunk.delta) continue;
+        if (state.ttftMs === null) {
+          state.ttftMs = Date.now() - started;
+          this.metrics.answerFirstToken(state.ttftMs / 1000);
         }
-        if (attemptAbort.signal.aborted) throw attemptAbort.signal.reason;
-        return;
-      } catch (caught) {
-        const reason = attemptAbort.signal.aborted ? attemptAbort.signal.reason : caught;
-        const retryable = reason instanceof LlmError && reason.retryable && !signal.aborted;
-        if (state.seq > 0 || !retryable || attempt >= this.config.llm.retries) throw reason;
-        this.logger.warn({ message_id: task.assistantMessageId, attempt: attempt + 1, reason: String(reason) }, 'Retrying the model');
-        await sleep(RETRY_BASE_MS * 2 ** attempt, undefined, { signal }).catch(() => undefined);
-        if (signal.aborted) throw signal.reason;
-      } finally {
-        clearTimeout(watchdog);
-        signal.removeEventListener('abort', onAbort);
+        this.metrics.answerToken();
+        state.content += chunk.delta;
+        state.seq += 1;
+        await this.announce({
+          type: 'token',
+          chat_id: task.chatId,
+          message_id: task.assistantMessageId,
+          seq: state.seq,
+          delta: chunk.delta,
+        });
       }
+    } finally {
+      state.served = stream.served ?? undefined;
     }
   }
 
@@ -279,6 +250,8 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
       content: state.content,
       status,
       error,
+      // The endpoint and model that served it (failover may have chosen others than those stored at its start).
+      ...(state.served ? { llm_provider: state.served.provider.name, llm_model: state.served.model } : {}),
       prompt_tokens: call.promptTokens,
       completion_tokens: call.completionTokens,
       ttft_ms: state.ttftMs,
@@ -302,7 +275,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     const stored = await this.store.findById(task.assistantMessageId);
     if (stored) return stored;
     await this.ledger.record(call);
-    const gone = answerAsHeld(task, state.content, { status: 'stopped', error: null });
+    const gone = answerAsHeld(task, state, { status: 'stopped', error: null });
     await this.announceEnd(gone, state.seq + 1);
     return gone;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AgentsService } from '#agents';
+import { ApiKeysService } from '#api-keys';
 import type { AuthUser } from '#auth';
 import { AuditLog } from '#audit';
 import type { AuditEntry } from '#audit';
@@ -37,6 +38,7 @@ export class AdminService {
     private readonly auditEvents: AuditRepository,
     private readonly storage: DocumentStorage,
     private readonly agents: AgentsService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   /** Newest first, matching `q` when given. */
@@ -59,6 +61,9 @@ export class AdminService {
     });
     if (changes.is_active === false) await this.sessions.revokeAll(id);
     else await this.sessions.forgetUser(id);
+    // Their keys die with the account's activity; otherwise cached copies go so a role change shows on /v1 at once.
+    if (changes.is_active === false) await this.apiKeys.revokeAllOf(id);
+    else await this.apiKeys.forget(await this.apiKeys.liveHashesOf(id));
     for (const entry of userChangeRecords(before, changes)) await this.audit.record({ ...entry, actor: admin });
     return presentUser(await this.users.get(id));
   }
@@ -74,6 +79,7 @@ export class AdminService {
    */
   async deleteUser(admin: AuthUser, id: number): Promise<void> {
     const sessionIds = await this.sessions.liveIds(id);
+    const keyHashes = await this.apiKeys.liveHashesOf(id);
     // Check and delete under one lock, so two admins cannot delete each other at once.
     const { user, files } = await this.usersRepository.withUsersLock(async (locked) => {
       const user = await this.lockedUser(locked, id);
@@ -87,6 +93,8 @@ export class AdminService {
     await this.storage.removeFiles(files);
     // The session rows went with the user (cascade); their cached copies go now.
     await this.sessions.ended(sessionIds);
+    // So do their API keys' (rows by cascade too).
+    await this.apiKeys.forget(keyHashes);
     // Their agents went too (chats of others on them keep their history, read-only).
     await this.agents.invalidateCatalogue();
     // Keeps the user's id, not their email (already pseudonymised above).

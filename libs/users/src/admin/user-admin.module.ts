@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '#agents';
+import { ApiKeysModule } from '#api-keys';
 import { AuditModule } from '#audit';
 import { DocumentStorageModule } from '#documents';
 import { SessionsModule } from '#sessions';
@@ -14,7 +15,7 @@ import { UserDetailService } from './user-detail.service';
  * which operator commands, booting UsersModule alone, must not need.
  */
 @Module({
-  imports: [UsersModule, AuditModule, SessionsModule, AgentsModule, DocumentStorageModule],
+  imports: [UsersModule, AuditModule, SessionsModule, AgentsModule, DocumentStorageModule, ApiKeysModule],
   controllers: [AdminController],
   providers: [AdminService, UserDetailService],
   exports: [AdminService],
