@@ -369,6 +369,7 @@ describe('Admin views: usage reports, every agent, user detail', () => {
       visibility: 'private',
       group_ids: [],
       model: expect.any(String),
+      fallback_models: [],
       chat_count: 2,
       last_used_at: latest.created_at.toISOString(),
       feedback_up: 0,

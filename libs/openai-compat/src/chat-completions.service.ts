@@ -77,6 +77,9 @@ export class ChatCompletionsService {
         budgetTokens,
       });
       if (prompt.fixedTokens > budgetTokens) throw new ContextLengthError(budgetTokens);
+      // Again with the whole prompt (sources and history included), as a chat send's binding check counts it;
+      // a completion leaves no streaming row, so concurrent ones do not reserve their prompts against each other.
+      await this.budgets.check(user.id, prompt.tokens);
       const plan: CompletionPlan = {
         id: `chatcmpl-${randomBytes(12).toString('hex')}`,
         created: Math.floor(Date.now() / 1000),

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfig } from '#config';
 import type { AppConfig } from '#config';
 import { LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from '../llm.errors';
@@ -56,6 +57,8 @@ describe('FailoverStreamer', () => {
   const signal = () => new AbortController().signal;
 
   beforeEach(() => {
+    // Each failover and breaker change is logged; the assertions read the stats instead.
+    for (const level of ['warn', 'log', 'debug'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
     config = loadConfig({ LLM_RETRIES: '2', LLM_BREAKER_FAILURES: '2', LLM_BREAKER_COOLDOWN: '60' }, '/srv');
     breakers = new MemoryBreakers(breakerSettings(config));
     stats = new FailoverStats();
