@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app';
 import { AppConfig, Env, loadConfig, resolveJwtSecret } from '#config';
 import { createTestDatabase, testServerUrl } from './test-database';
+import { seedEmbeddedDatabase } from './embedded-template';
 import { REDIS_DISCONNECT_TIMEOUT_MS } from '#redis';
 
 export interface TestApp {
@@ -47,6 +48,7 @@ export async function testEnvironment(overrides: Env = {}): Promise<TestEnvironm
     BCRYPT_ROUNDS: '4',
     ...overrides,
   };
+  if (!env.DATABASE_URL) await seedEmbeddedDatabase(env.DATA_DIR!);
   return {
     env,
     dispose: async () => {
