@@ -5,13 +5,14 @@ import type { OpenAiErrorHint } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { FailoverStreamer, LlmRegistry } from '#llm';
-import { AnswerContextBuilder, assemblePrompt, messagesRateLimit } from '#messages';
+import { AnswerContextBuilder, assemblePrompt, messagesRateLimit, textOf } from '#messages';
 import { keyMayChat } from '#api-keys';
 import type { ApiKeyPrincipal } from '#api-keys';
 import { BudgetAdmission, UsageLedger } from '#usage';
 import { countTokens } from '#text';
 import { AgentModels } from './agent-models';
 import { readClientMessages } from './client-messages';
+import type { ClientConversation } from './client-messages';
 import { ClientGone, CompletionRun, outcomeOf } from './completion-run';
 import type { CompletionEnd, CompletionPlan } from './completion-run';
 import { ConcurrentCompletions } from './concurrent-completions';
@@ -19,6 +20,12 @@ import type { ChatCompletionRequest } from './dto/chat-completion.dto';
 import type { ChatCompletion, CompletionExtension } from './dto/chat-completion-response.dto';
 import { CompletionTranscripts } from './completion-transcripts';
 import { ReadOnlyKeyError } from './openai-errors';
+
+/** The tokens of the text the client sent (images not counted, as in a chat's prompt). */
+function conversationTokens(conversation: ClientConversation): number {
+  const texts = [...conversation.system, ...[...conversation.history, conversation.current].map(textOf)];
+  return texts.reduce((sum, text) => sum + countTokens(text), 0);
+}
 
 /** The prompt does not fit the context window whatever history is dropped. */
 class ContextLengthError extends ValidationError implements OpenAiErrorHint {
@@ -62,9 +69,12 @@ export class ChatCompletionsService {
     const maxTokens = this.maxTokensOf(body);
     const route = this.registry.route(agent.model, { withImages: conversation.withImages, fallbacks: agent.fallback_models });
     const { user } = principal;
+    // The client sends the whole conversation, so a budget counts all of it (a chat send counts its question
+    // first, its stored history being bounded by the chat). A completion leaves no streaming row: concurrent
+    // ones do not reserve their prompts against each other.
     await Promise.all([
       this.rateLimiter.consume(messagesRateLimit(user.id, this.config)),
-      this.budgets.check(user.id, countTokens(conversation.question)),
+      this.budgets.check(user.id, conversationTokens(conversation)),
     ]);
     const release = this.slots.acquire(user.id, this.config.limits.concurrentGenerationsPerUser);
     try {
@@ -77,9 +87,6 @@ export class ChatCompletionsService {
         budgetTokens,
       });
       if (prompt.fixedTokens > budgetTokens) throw new ContextLengthError(budgetTokens);
-      // Again with the whole prompt (sources and history included), as a chat send's binding check counts it;
-      // a completion leaves no streaming row, so concurrent ones do not reserve their prompts against each other.
-      await this.budgets.check(user.id, prompt.tokens);
       const plan: CompletionPlan = {
         id: `chatcmpl-${randomBytes(12).toString('hex')}`,
         created: Math.floor(Date.now() / 1000),

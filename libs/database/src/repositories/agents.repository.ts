@@ -16,8 +16,9 @@ export class AgentsRepository {
   }
 
   /** The agent (not soft-deleted) with its owner loaded. */
+  /** One query (findOne with a relation costs TypeORM two: a DISTINCT on ids, then the rows). */
   findWithOwner(id: number): Promise<Agent | null> {
-    return this.agents.findOne({ where: { id }, relations: { owner: true } });
+    return this.agents.createQueryBuilder('agent').leftJoinAndSelect('agent.owner', 'owner').where('agent.id = :id', { id }).getOne();
   }
 
   /**
