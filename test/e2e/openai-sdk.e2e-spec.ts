@@ -224,6 +224,18 @@ describe('OpenAI-compatible API, through the official openai SDK', () => {
     expect(Number((refused as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts every message the client sent against a token budget, not only the last', async () => {
+    const { user, agentId, openai } = await userWithKey();
+    await c.t.http().put(`/api/admin/budgets/users/${user.id}`).set(admin.auth).send({ tokens_per_day: 500 }).expect(200);
+    const history = Array.from({ length: 6 }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), content: 'word '.repeat(200) }));
+    const refused = await openai.chat.completions
+      .create({ model: `agent-${agentId}`, messages: [...history, { role: 'user', content: 'short question' }] })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    const answered = await openai.chat.completions.create({ model: `agent-${agentId}`, messages: [{ role: 'user', content: 'short question' }] });
+    expect(answered.choices[0].message.content).toContain('short question');
+  });
+
   it('raises RateLimitError past the completions in progress per user', async () => {
     const { agentId, openai } = await userWithKey();
     c.sim.reply = () => Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
