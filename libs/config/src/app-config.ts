@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Env, EnvReader } from './env-parsers';
 import { checkEndpointEmbeddings, LlmEndpointConfig, readLlmEndpoints } from './llm-endpoints';
+import { OidcConfig, readOidcConfig } from './oidc-config';
 import { checkSecret, GENERATE_SECRET_HINT } from './secret-strength';
 import { ModelPrice, readModelPrices } from './model-prices';
 
@@ -57,6 +58,10 @@ export interface AppConfig {
     jwtExpiresInSeconds: number;
     bcryptRounds: number;
     allowRegistration: boolean;
+    /** PASSWORD_LOGIN=false: no password sign-in or registration (single sign-on only; the CLI still makes admins). */
+    passwordLogin: boolean;
+    /** Single sign-on; null when OIDC_ISSUER is unset. */
+    oidc: OidcConfig | null;
     loginAttemptsPerWindow: number;
     loginWindowSeconds: number;
     /** Registrations allowed per client IP in the window. */
@@ -188,6 +193,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     read.fail('CORS_ORIGINS', 'must list origins, not "*", when APP_ENV=production');
   }
 
+  const passwordLogin = read.bool('PASSWORD_LOGIN', true);
+  const oidc = readOidcConfig(read);
+  if (!passwordLogin && !oidc) read.fail('PASSWORD_LOGIN', 'false needs single sign-on (OIDC_ISSUER...): nobody could sign in');
   const endpoints = readLlmEndpoints(read);
   const embeddingProvider = read.oneOf('EMBEDDING_PROVIDER', mode === 'mistral' ? 'mistral' : 'none', [
     ...EMBEDDING_PROVIDERS,
@@ -225,6 +233,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       jwtExpiresInSeconds: read.duration('JWT_EXPIRES_IN', 7 * 86400),
       bcryptRounds: read.int('BCRYPT_ROUNDS', 10, appEnv === 'production' ? 10 : 4, 15),
       allowRegistration: read.bool('ALLOW_REGISTRATION', true),
+      passwordLogin,
+      oidc,
       loginAttemptsPerWindow: read.int('LOGIN_RATE_LIMIT', 10, 1, 10000),
       loginWindowSeconds: read.duration('LOGIN_RATE_WINDOW', 900),
       registrationsPerWindow: read.int('REGISTER_RATE_LIMIT', 20, 1, 100_000),

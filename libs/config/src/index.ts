@@ -8,3 +8,4 @@ export * from './secret-strength';
 export * from './redact-url';
 export * from './startup-error';
 export * from './model-prices';
+export * from './oidc-config';

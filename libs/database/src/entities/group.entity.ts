@@ -16,6 +16,10 @@ export class Group {
   @Column({ type: 'text', default: '' })
   description!: string;
 
+  /** Created from the identity provider's group claim: memberships follow the claim at each sign-in. */
+  @Column({ type: 'boolean', default: false })
+  oidc_managed!: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
 

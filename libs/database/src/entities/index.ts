@@ -15,8 +15,9 @@ import { MessageFeedback } from './feedback.entity';
 import { ShareLink } from './share-link.entity';
 import { ApiKey } from './api-key.entity';
 import { AppSetting } from './app-setting.entity';
+import { UserIdentity } from './user-identity.entity';
 
-export { Agent, AgentGroup, ApiKey, AppSetting, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
+export { Agent, AgentGroup, ApiKey, AppSetting, UserIdentity, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
 export * from './api-key.entity';
 export * from './audit-event.entity';
 export * from './budget.entity';
@@ -28,4 +29,4 @@ export { AGENT_VISIBILITIES, agentUsableBy } from './agent.entity';
 export type { AgentVisibility } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
-export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink, ApiKey, AppSetting];
+export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink, ApiKey, AppSetting, UserIdentity];

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from './user.entity';
+import { UserIdentity } from './user-identity.entity';
 
 /** One row per login; the token's `sid` points here so a logout can revoke it. */
 @Entity('sessions')
@@ -34,4 +35,18 @@ export class Session {
 
   @Column({ type: 'timestamptz', nullable: true })
   revoked_at!: Date | null;
+
+  /** The provider identity a single sign-on session came from (back-channel logout ends its sessions). */
+  @Index('IDX_sessions_identity_id')
+  @Column({ type: 'int', nullable: true })
+  identity_id!: number | null;
+
+  @ManyToOne(() => UserIdentity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'identity_id' })
+  identity?: UserIdentity;
+
+  /** The provider's own session id (`sid` of the ID token), when it gives one: a logout token may name only it. */
+  @Index('IDX_sessions_idp_sid')
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  idp_sid!: string | null;
 }

@@ -22,8 +22,13 @@ export class User {
   @Column({ type: 'char', length: 3 })
   trigramme!: string;
 
-  @Column({ type: 'varchar', length: 255 })
-  hashed_password!: string;
+  /** Null for accounts that only sign in through the identity provider (OIDC). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  hashed_password!: string | null;
+
+  /** Derived from the provider's names at the first single sign-on: its owner may change it once. */
+  @Column({ type: 'boolean', default: false })
+  trigramme_derived!: boolean;
 
   @Column({ type: 'boolean', default: true })
   is_active!: boolean;

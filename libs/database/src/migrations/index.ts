@@ -12,6 +12,7 @@ import { Organisation1795620000010 } from './1795620000010-Organisation';
 import { Conversations1795620000011 } from './1795620000011-Conversations';
 import { ChatTitleSearch1795620000012 } from './1795620000012-ChatTitleSearch';
 import { ApiKeysAndFailover1795620000013 } from './1795620000013-ApiKeysAndFailover';
+import { SingleSignOn1795620000014 } from './1795620000014-SingleSignOn';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Conversations1795620000011,
   ChatTitleSearch1795620000012,
   ApiKeysAndFailover1795620000013,
+  SingleSignOn1795620000014,
 ];

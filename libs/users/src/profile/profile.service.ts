@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '#auth';
 import { AuditLog } from '#audit';
-import { ForbiddenError } from '#common';
+import { ConflictError, ForbiddenError } from '#common';
 import { SessionsService } from '#sessions';
 import { verifyPassword } from '../password';
 import { presentUser, UserResponse } from '../user.presenter';
@@ -44,6 +44,7 @@ export class ProfileService {
   async changePassword(me: AuthUser, body: ChangePasswordDto): Promise<void> {
     const user = await this.users.get(me.id);
     const target = { type: 'user' as const, id: me.id, label: user.email };
+    if (user.hashed_password === null) throw new ConflictError('This account signs in with single sign-on: it has no password to change');
     if (!(await verifyPassword(body.current_password, user.hashed_password))) {
       await this.audit.record({ action: 'user.password_change', outcome: 'failure', actor: me, target, details: { reason: 'wrong_current_password' } });
       throw new ForbiddenError('Current password is incorrect');
