@@ -81,11 +81,11 @@ export function testConfig(env: Env): AppConfig {
   return resolveJwtSecret(loadConfig(env));
 }
 
-/** Boots the API on a random port with the given environment. */
-export async function startApp(env: Env): Promise<Omit<TestApp, 'close'>> {
+/** Boots the API with the given environment, on a random port unless one is given (when the env names its URL). */
+export async function startApp(env: Env, port = 0): Promise<Omit<TestApp, 'close'>> {
   const config = testConfig(env);
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const url = await app.getUrl();
   return {
     app,
@@ -97,9 +97,9 @@ export async function startApp(env: Env): Promise<Omit<TestApp, 'close'>> {
 }
 
 /** An isolated app, as most e2e suites want it. */
-export async function startTestApp(overrides: Env = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Env = {}, port = 0): Promise<TestApp> {
   const environment = await testEnvironment(overrides);
-  const started = await startApp(environment.env);
+  const started = await startApp(environment.env, port);
   return {
     ...started,
     close: async () => {

@@ -7,6 +7,7 @@ import { LlmModule } from '#llm';
 import { AdminAgentsModule, AgentsModule } from '#agents';
 import { AuditModule } from '#audit';
 import { AuthModule } from '#auth';
+import { OidcModule } from '#oidc';
 import { SessionsModule } from '#sessions';
 import { UsageReportsModule } from '#usage';
 import { AdminBootstrapModule, UserAdminModule, UsersModule } from '#users';
@@ -37,6 +38,7 @@ export class AppModule {
         HealthModule,
         LlmModule,
         AuthModule,
+        OidcModule,
         AuditModule,
         UsersModule,
         UserAdminModule,

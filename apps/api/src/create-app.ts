@@ -35,6 +35,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(express.json({ limit, verify: jsonShapeVerifier(bodyShape) }));
   // Only login takes a form (OAuth2 password flow); elsewhere a form is left unparsed and told to send JSON.
   app.use('/api/auth/login', express.urlencoded({ extended: false, limit, parameterLimit: bodyShape.maxValues }));
+  // So does the identity provider's back-channel logout (`logout_token=<JWT>`).
+  app.use('/api/auth/oidc/backchannel-logout', express.urlencoded({ extended: false, limit, parameterLimit: bodyShape.maxValues }));
   app.use(bodyParserErrorHandler);
   app.useWebSocketAdapter(new SocketIoAdapter(app, config, origin));
   applyRoutePrefix(app);

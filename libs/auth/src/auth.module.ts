@@ -19,6 +19,6 @@ import { JwtAuthGuard } from './jwt-auth.guard';
     AccessTokens,
     AuthService,
   ],
-  exports: [AccessTokens],
+  exports: [AccessTokens, AuthService],
 })
 export class AuthModule {}

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import type { User } from '#database';
 import { SessionsService } from '#sessions';
+import type { ProviderSession } from '#sessions';
 import { hashPassword, presentUser, UserResponse, UsersService, verifyPassword } from '#users';
 import { AccessTokens } from './access-tokens';
 import type { AuthUser } from './auth-user';
@@ -49,6 +50,7 @@ export class AuthService {
   }
 
   async register(body: RegisterDto, client: ClientInfo): Promise<UserResponse> {
+    this.ensurePasswordLogin();
     if (!this.config.auth.allowRegistration) throw new ForbiddenError('Registration is closed');
     const { registrationsPerWindow: limit, registrationWindowSeconds: windowSeconds } = this.config.auth;
     await this.rateLimiter.consume({ key: `register:ip:${client.ip ?? 'unknown'}`, limit, windowSeconds });
@@ -58,6 +60,7 @@ export class AuthService {
   }
 
   async login(body: LoginDto, client: ClientInfo): Promise<TokenResponse> {
+    this.ensurePasswordLogin();
     const identifier = (body.email ?? body.trigramme ?? body.username ?? '').trim().toLowerCase();
     const { loginAttemptsPerWindow: limit, loginWindowSeconds: windowSeconds } = this.config.auth;
     await this.rateLimiter.consume({ key: `login:ip:${client.ip ?? 'unknown'}`, limit: limit * 5, windowSeconds });
@@ -85,8 +88,16 @@ export class AuthService {
     await this.audit.record({ action: 'auth.logout', actor: user, target: { type: 'session', id: user.session_id } });
   }
 
-  private async issueToken(user: User, client: ClientInfo): Promise<TokenResponse> {
-    const session = await this.sessions.create(user.id, client.userAgent, client.ip);
+  /** PASSWORD_LOGIN=false: sign-in and sign-up with a password are off (the admin CLI still creates users). */
+  private ensurePasswordLogin(): void {
+    if (this.config.auth.passwordLogin) return;
+    const provider = this.config.auth.oidc?.displayName ?? 'single sign-on';
+    throw new ForbiddenError(`Password sign-in is turned off: sign in with ${provider}`);
+  }
+
+  /** A new session and its bearer token, as a sign-in answers them (`provider`: a single sign-on's origin). */
+  async issueToken(user: User, client: ClientInfo, provider?: ProviderSession): Promise<TokenResponse> {
+    const session = await this.sessions.create(user.id, client.userAgent, client.ip, provider);
     const expiresIn = this.config.auth.jwtExpiresInSeconds;
     const access_token = this.tokens.issue(user.id, session.id, expiresIn);
     return { access_token, token_type: 'bearer', expires_in: expiresIn, user: presentUser(user) };

@@ -207,3 +207,54 @@ describe('loadConfig', () => {
     expect(problemsOf({ MAX_JSON_VALUES: '5' })).toEqual(['MAX_JSON_VALUES: must be between 10 and 1000000 (got "5")']);
   });
 });
+
+const OIDC = {
+  OIDC_ISSUER: 'https://login.example.org/realms/staff',
+  OIDC_CLIENT_ID: 'foyergpt',
+  OIDC_CLIENT_SECRET: 'not-shown',
+  OIDC_REDIRECT_URL: 'https://chat.example.org/api/auth/oidc/callback',
+};
+
+describe('OIDC_* configuration', () => {
+  it('is off unless OIDC_ISSUER is set; password sign-in stays on', () => {
+    const { auth } = loadConfig({}, '/srv');
+    expect(auth.oidc).toBeNull();
+    expect(auth.passwordLogin).toBe(true);
+  });
+
+  it('reads the provider with safe defaults: create accounts, never link by email, roles and groups stay ours', () => {
+    const { auth } = loadConfig({ ...OIDC, OIDC_ALLOWED_DOMAINS: '@Example.org, example.com', OIDC_ADMIN_GROUPS: 'it-admins' }, '/srv');
+    expect(auth.oidc).toEqual({
+      issuer: OIDC.OIDC_ISSUER,
+      clientId: 'foyergpt',
+      clientSecret: 'not-shown',
+      scopes: ['openid', 'email', 'profile'],
+      redirectUrl: OIDC.OIDC_REDIRECT_URL,
+      postLoginUrl: '/',
+      postLogoutUrl: undefined,
+      displayName: 'Single sign-on',
+      autoCreate: true,
+      linkVerifiedEmail: false,
+      allowedDomains: ['example.org', 'example.com'],
+      trigrammeClaim: undefined,
+      groupsClaim: 'groups',
+      adminGroups: ['it-admins'],
+      syncGroups: false,
+    });
+  });
+
+  it('names what is missing, and never quotes the client secret', () => {
+    expect(problemsOf({ OIDC_ISSUER: OIDC.OIDC_ISSUER, OIDC_CLIENT_SECRET: 'hunter2' })).toEqual([
+      'OIDC_CLIENT_ID: is required when OIDC_ISSUER is set',
+      expect.stringMatching(/^OIDC_REDIRECT_URL: is required when OIDC_ISSUER is set/),
+    ]);
+    expect(problemsOf({ OIDC_CLIENT_ID: 'foyergpt' })).toEqual(['OIDC_ISSUER: is required when OIDC_CLIENT_ID or OIDC_REDIRECT_URL is set']);
+    expect(problemsOf({ ...OIDC, OIDC_SCOPES: 'email profile' })).toEqual(['OIDC_SCOPES: must include openid']);
+    expect(problemsOf({ ...OIDC, OIDC_ISSUER: 'login.example.org' }).join(' ')).not.toContain('not-shown');
+  });
+
+  it('refuses PASSWORD_LOGIN=false without single sign-on: nobody could sign in', () => {
+    expect(problemsOf({ PASSWORD_LOGIN: 'false' })).toEqual([expect.stringMatching(/^PASSWORD_LOGIN: false needs single sign-on/)]);
+    expect(loadConfig({ ...OIDC, PASSWORD_LOGIN: 'false' }, '/srv').auth.passwordLogin).toBe(false);
+  });
+});

@@ -1,2 +1,3 @@
 export * from './groups.module';
 export * from './group-membership';
+export * from './provider-groups';

@@ -5,12 +5,19 @@ import type { Page } from '#common';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { SessionsRepository } from '#database';
-import type { PageRange, Session } from '#database';
+import type { PageRange, ProviderSessionMatch, Session } from '#database';
 import type { AuthUser } from '#auth';
 import { AuditLog } from '#audit';
 import { SESSION_CACHE } from './session-cache';
 import type { CachedSession, SessionCache } from './session-cache';
 import { SessionRevocations } from './session-revocations';
+
+/** Where a single sign-on session came from. */
+export interface ProviderSession {
+  identityId: number;
+  /** The provider's `sid` claim, when it sends one. */
+  idpSid?: string;
+}
 
 @Injectable()
 export class SessionsService {
@@ -22,14 +29,32 @@ export class SessionsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(userId: number, userAgent: string | undefined, ip: string | undefined): Promise<Session> {
+  /** `provider`: for a single sign-on, the identity and the provider's session (`sid`) it came from. */
+  async create(userId: number, userAgent: string | undefined, ip: string | undefined, provider?: ProviderSession): Promise<Session> {
     return this.sessions.insert({
       id: randomUUID(),
       user_id: userId,
       user_agent: userAgent?.slice(0, 512) ?? null,
       ip: ip?.slice(0, 64) ?? null,
       expires_at: new Date(Date.now() + this.config.auth.jwtExpiresInSeconds * 1000),
+      identity_id: provider?.identityId ?? null,
+      idp_sid: provider?.idpSid?.slice(0, 255) ?? null,
     });
+  }
+
+  /** Whether the session came from a single sign-on (it has a provider identity). */
+  async isFromProvider(sessionId: string): Promise<boolean> {
+    const session = await this.sessions.findWithUser(sessionId);
+    return session?.identity_id != null;
+  }
+
+  /** A provider's back-channel logout: ends every live session it names (cached copies go, sockets close); how many. */
+  async revokeFromProvider(match: ProviderSessionMatch): Promise<number> {
+    const ids = await this.sessions.unrevokedIdsFromProvider(match);
+    if (ids.length === 0) return 0;
+    await this.sessions.revoke(ids);
+    await this.ended(ids);
+    return ids.length;
   }
 
   /**

@@ -98,7 +98,46 @@ export class UsersService {
     return value.includes('@') ? this.users.findByEmail(value.toLowerCase()) : this.users.findByTrigramme(value.toUpperCase());
   }
 
-  async update(id: number, changes: Pick<UserChanges, 'email' | 'trigramme'>): Promise<User> {
+  /**
+   * An account with no password, for a first single sign-on: the first of `trigrammes` no one has
+   * (the caller makes them distinct and offers enough; a race for one moves to the next). The very
+   * first user becomes admin, as at sign-up. A taken email is a 409.
+   */
+  async createFromProvider(input: { email: string; trigrammes: string[]; trigramme_derived: boolean }): Promise<User> {
+    const taken = new Set(await this.users.takenTrigrammes(input.trigrammes));
+    for (const trigramme of input.trigrammes.filter((candidate) => !taken.has(candidate))) {
+      try {
+        return await this.users.withUsersLock(async (locked) => {
+          const first = (await locked.count()) === 0;
+          const row = { email: input.email, trigramme, hashed_password: null, is_admin: first, trigramme_derived: input.trigramme_derived };
+          return locked.insert(row);
+        });
+      } catch (error) {
+        if (error instanceof UserFieldTakenError && error.field === 'trigramme') continue;
+        if (error instanceof UserFieldTakenError) throw new ConflictError(TAKEN[error.field]);
+        throw error;
+      }
+    }
+    throw new ConflictError('No free trigramme could be derived for this account: ask an admin');
+  }
+
+  /**
+   * Sets the user's admin role as the identity provider says, under the last-admin rule: the last
+   * active admin is never demoted (then `kept` is true). Cached sessions are dropped when it changed.
+   */
+  async setAdminFromProvider(id: number, isAdmin: boolean): Promise<{ changed: boolean; kept: boolean }> {
+    const result = await this.users.withUsersLock(async (locked) => {
+      const user = await locked.findById(id);
+      if (!user || user.is_admin === isAdmin) return { changed: false, kept: false };
+      if (!isAdmin && user.is_active && (await locked.countActiveAdmins()) <= 1) return { changed: false, kept: true };
+      await locked.update(id, { is_admin: isAdmin });
+      return { changed: true, kept: false };
+    });
+    if (result.changed) await this.sessions.forgetUser(id);
+    return result;
+  }
+
+  async update(id: number, changes: Pick<UserChanges, 'email' | 'trigramme' | 'trigramme_derived'>): Promise<User> {
     await conflictIfTaken(() => this.users.update(id, changes));
     return this.get(id);
   }

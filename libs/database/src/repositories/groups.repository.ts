@@ -157,6 +157,40 @@ export class GroupsRepository {
       .getMany();
   }
 
+  /** The groups with these names, in any case. */
+  findByNames(names: string[]): Promise<Group[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    const lowered = [...new Set(names.map((name) => name.toLowerCase()))];
+    return this.groups.createQueryBuilder('g').where('lower(g.name) IN (:...lowered)', { lowered }).getMany();
+  }
+
+  /**
+   * The group of this name (in any case), created as managed by the identity provider when missing;
+   * `created` tells which. A concurrent creation of the same name is found, not duplicated.
+   */
+  async findOrCreateProviderGroup(name: string): Promise<{ group: Group; created: boolean }> {
+    const existing = await this.findByNames([name]);
+    if (existing[0]) return { group: existing[0], created: false };
+    try {
+      const group = await namingTaken(() => this.groups.save(this.groups.create({ name, description: '', oidc_managed: true })));
+      return { group, created: true };
+    } catch (error) {
+      if (!(error instanceof GroupNameTakenError)) throw error;
+      const [group] = await this.findByNames([name]);
+      if (!group) throw error;
+      return { group, created: false };
+    }
+  }
+
+  /** The provider-managed groups the user is a member of. */
+  providerGroupsOf(userId: number): Promise<Group[]> {
+    return this.groups
+      .createQueryBuilder('g')
+      .innerJoin(GroupMember, 'm', 'm.group_id = g.id AND m.user_id = :userId', { userId })
+      .where('g.oidc_managed = true')
+      .getMany();
+  }
+
   /** Which of these group ids exist. */
   async existingIds(ids: number[]): Promise<number[]> {
     if (ids.length === 0) return [];

@@ -20,6 +20,7 @@ import { FeedbackRepository } from './feedback.repository';
 import { ShareLinksRepository } from './share-links.repository';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AppSettingsRepository } from './app-settings.repository';
+import { UserIdentitiesRepository } from './user-identities.repository';
 
 export * from './agents.repository';
 export * from './answer-endings.repository';
@@ -48,6 +49,7 @@ export * from './feedback.repository';
 export * from './share-links.repository';
 export * from './api-keys.repository';
 export * from './app-settings.repository';
+export * from './user-identities.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository, ApiKeysRepository, AppSettingsRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository, ApiKeysRepository, AppSettingsRepository, UserIdentitiesRepository];

@@ -4,7 +4,15 @@ import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import { Session } from '../entities/session.entity';
 import type { PageRange } from './page-range';
 
-export type NewSessionRow = Pick<Session, 'id' | 'user_id' | 'user_agent' | 'ip' | 'expires_at'>;
+export type NewSessionRow = Pick<Session, 'id' | 'user_id' | 'user_agent' | 'ip' | 'expires_at'> &
+  Partial<Pick<Session, 'identity_id' | 'idp_sid'>>;
+
+/** What a provider's back-channel logout names: its user (`subject`) and/or its own session (`sid`). */
+export interface ProviderSessionMatch {
+  issuer: string;
+  subject?: string;
+  sid?: string;
+}
 
 /** A listed session and its page cursor (created_at in µs since the epoch). */
 export interface SessionRow {
@@ -61,6 +69,25 @@ export class SessionsRepository {
       where: { user_id: userId, revoked_at: IsNull(), ...(except ? { id: Not(except) } : {}) },
     });
     return rows.map((session) => session.id);
+  }
+
+  /**
+   * Ids of the unrevoked single sign-on sessions a provider's logout names: with a `sid`, those of that
+   * provider session (and of that subject when given; a session whose sid the provider never told us cannot
+   * be told apart, so it goes too); with only a `subject`, every session of that identity.
+   */
+  async unrevokedIdsFromProvider({ issuer, subject, sid }: ProviderSessionMatch): Promise<string[]> {
+    if (!subject && !sid) return [];
+    const builder = this.sessions
+      .createQueryBuilder('session')
+      .select('session.id', 'id')
+      .innerJoin('session.identity', 'identity')
+      .where('session.revoked_at IS NULL AND identity.issuer = :issuer', { issuer });
+    if (subject) builder.andWhere('identity.subject = :subject', { subject });
+    if (sid && subject) builder.andWhere('(session.idp_sid = :sid OR session.idp_sid IS NULL)', { sid });
+    else if (sid) builder.andWhere('session.idp_sid = :sid', { sid });
+    const rows = await builder.getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
   }
 
   /** Revokes the session if it is the user's and unrevoked; false when it was not. */

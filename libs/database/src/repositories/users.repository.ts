@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { User } from '../entities/user.entity';
 import type { PageRange } from './page-range';
 
@@ -22,8 +22,8 @@ export class UserFieldTakenError extends Error {
   }
 }
 
-export type NewUserRow = Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_admin'>;
-export type UserChanges = Partial<Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_active' | 'is_admin'>>;
+export type NewUserRow = Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_admin'> & Partial<Pick<User, 'trigramme_derived'>>;
+export type UserChanges = Partial<Pick<User, 'email' | 'trigramme' | 'hashed_password' | 'is_active' | 'is_admin' | 'trigramme_derived'>>;
 
 export interface UserSearch extends PageRange {
   /** Part of an email or trigramme. */
@@ -101,6 +101,13 @@ export class UsersRepository {
     }
     if (before) builder.andWhere('user.id < :before', { before });
     return builder.getMany();
+  }
+
+  /** Which of these trigrammes (upper-case) users already have. */
+  async takenTrigrammes(trigrammes: string[]): Promise<string[]> {
+    if (trigrammes.length === 0) return [];
+    const rows = await this.dataSource.getRepository(User).find({ select: { trigramme: true }, where: { trigramme: In(trigrammes) } });
+    return rows.map((user) => user.trigramme);
   }
 
   async update(id: number, changes: UserChanges): Promise<void> {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '#auth';
 import { AuditLog } from '#audit';
 import { ConflictError, ForbiddenError } from '#common';
+import { UserIdentitiesRepository } from '#database';
+import type { User } from '#database';
 import { SessionsService } from '#sessions';
 import { verifyPassword } from '../password';
 import { presentUser, UserResponse } from '../user.presenter';
@@ -15,6 +17,7 @@ export class ProfileService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditLog,
+    private readonly identities: UserIdentitiesRepository,
   ) {}
 
   async me(userId: number): Promise<UserResponse> {
@@ -23,7 +26,8 @@ export class ProfileService {
 
   async updateMe(me: AuthUser, body: UpdateMeDto): Promise<UserResponse> {
     const before = await this.users.get(me.id);
-    const user = await this.users.update(me.id, body);
+    const changes = { ...body, ...(await this.trigrammeChange(before, body.trigramme)) };
+    const user = await this.users.update(me.id, changes);
     // Cached sessions carry the email and trigramme.
     await this.sessions.forgetUser(me.id);
     const changed = Object.fromEntries(
@@ -38,6 +42,17 @@ export class ProfileService {
       });
     }
     return presentUser(user);
+  }
+
+  /**
+   * A user who signs in through the identity provider keeps the trigramme it gave them; one derived
+   * from their names they may change once (then it is theirs: `trigramme_derived` goes false).
+   */
+  private async trigrammeChange(user: User, trigramme: string | undefined): Promise<{ trigramme_derived?: false }> {
+    if (trigramme === undefined || trigramme === user.trigramme) return {};
+    if (!(await this.identities.existsForUser(user.id))) return {};
+    if (!user.trigramme_derived) throw new ConflictError("Your trigramme comes from your organisation's directory: it cannot be changed here");
+    return { trigramme_derived: false };
   }
 
   /** Changes the password and signs out every other session. */
