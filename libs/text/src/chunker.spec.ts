@@ -51,6 +51,19 @@ describe('chunkPages', () => {
     expect(chunks.at(-1)!.text.endsWith(`mot${199_999 % 97}`)).toBe(true);
   });
 
+  it('counts an unpunctuated text of distinct words in runs of words: few encoder calls, chunk counts near the exact ones', () => {
+    const text = Array.from({ length: 60_000 }, (_, i) => String((i * 7919) % 1_000_003)).join(' ');
+    jest.mocked(countTokens).mockClear();
+    const chunks = chunkPages([{ page: 1, text }], { chunkTokens: 500, overlapTokens: 50 });
+    // One call per word (each with the encoder's fixed cost) made such a text ten times slower.
+    expect(jest.mocked(countTokens).mock.calls.length).toBeLessThan(60_000 / 10);
+    for (const chunk of chunks.slice(0, 10)) {
+      expect(chunk.tokens).toBeLessThanOrEqual(500);
+      expect(Math.abs(chunk.tokens - tokenCount(chunk.text))).toBeLessThanOrEqual(chunk.tokens * 0.05);
+    }
+    expect(chunks.map((chunk) => chunk.text.split(' ').at(-1)).at(-1)).toBe(text.split(' ').at(-1));
+  });
+
   it('cuts a long run without spaces into bounded chunks and loses nothing', () => {
     const blob = randomBytes(150_000).toString('base64');
     const chunks = chunkPages([{ page: 1, text: blob }], { chunkTokens: 200, overlapTokens: 0 });
