@@ -23,8 +23,11 @@ function shuffleByWeight(targets: RouteTarget[]): RouteTarget[] {
   const left = [...targets];
   const order: RouteTarget[] = [];
   while (left.length > 0) {
-    let draw = Math.random() * left.reduce((sum, target) => sum + target.provider.weight, 0);
-    const index = Math.max(0, left.findIndex((target) => (draw -= target.provider.weight) < 0));
+    const draw = Math.random() * left.reduce((sum, target) => sum + target.provider.weight, 0);
+    // The first target whose cumulative weight passes the draw (the last one if rounding leaves none).
+    let cumulative = 0;
+    let index = left.findIndex((target) => (cumulative += target.provider.weight) > draw);
+    if (index < 0) index = left.length - 1;
     order.push(...left.splice(index, 1));
   }
   return order;
