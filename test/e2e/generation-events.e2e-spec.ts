@@ -13,6 +13,7 @@ const token = (seq: number, messageId = 7, chatId = 3): GenerationEvent => ({
   type: 'token',
   chat_id: chatId,
   message_id: messageId,
+  first_seq: seq,
   seq,
   delta: `t${seq} `,
 });

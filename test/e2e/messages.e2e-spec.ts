@@ -3,6 +3,8 @@ import { Message } from '#database';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import type { ChatCompletionRequest } from '../support/llm-simulator/llm-simulator';
 import { readSse, SseEvent } from '../support/sse';
+import { oneTo, tokenSeqs } from '../support/token-seqs';
+import type { TokenRange } from '../support/token-seqs';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i + 1}`).join(' ');
 
@@ -18,7 +20,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
   const send = (auth: { Authorization: string }, body: object) => c.t.http().post('/api/messages').set(auth).send(body);
   const stored = (id: number) => c.t.app.get(DataSource).getRepository(Message).findOneByOrFail({ id });
   const final = (id: number) => waitFor(() => stored(id), (m) => m.status !== 'streaming');
-  const tokens = (events: SseEvent[]) => events.filter((e) => e.event === 'token').map((e) => e.data as { seq: number; delta: string });
+  const tokens = (events: SseEvent[]) => events.filter((e) => e.event === 'token').map((e) => e.data as TokenRange & { delta: string });
 
   it('stores the user message, streams tokens in order, and stores their concatenation', async () => {
     const { user, chatId } = await userWithChat(c.t, {}, 'Test');
@@ -34,7 +36,7 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
       until: (e) => e.event !== 'token',
     });
     const received = tokens(events);
-    expect(received.map((e) => e.seq)).toEqual(received.map((_, i) => i + 1));
+    expect(tokenSeqs(received)).toEqual(oneTo(received.at(-1)!.seq));
     const done = events[events.length - 1];
     expect(done.event).toBe('done');
     const message = done.data as { content: string; status: string };
@@ -70,6 +72,26 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
     expect(list.body.items.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
   });
 
+  it('sends tokens that arrive together as one event, the first at once, their seqs and text intact', async () => {
+    const { user, chatId } = await userWithChat(c.t, {}, 'Test');
+    c.sim.reply = () => `Echo: ${words(60)}`;
+    c.sim.ttftMs = 300;
+    // The upstream sends every token in one burst.
+    c.sim.interTokenMs = 0;
+    await send(user.auth, { chat_id: chatId, content: 'burst' }).expect(201);
+    const { events } = await readSse(`${c.t.url}/api/messages/stream/${chatId}`, {
+      headers: { Authorization: user.auth.Authorization },
+      until: (e) => e.event !== 'token',
+    });
+    const received = tokens(events);
+    const count = received.at(-1)!.seq;
+    expect(tokenSeqs(received)).toEqual(oneTo(count));
+    expect(received[0]).toMatchObject({ first_seq: 1, seq: 1 });
+    expect(received.length).toBeLessThan(count);
+    expect(events.at(-1)).toMatchObject({ event: 'done', id: expect.stringMatching(new RegExp(`:${count + 1}$`)) });
+    expect(received.map((e) => e.delta).join('')).toBe((events.at(-1)!.data as { content: string }).content);
+  });
+
   it('resumes with Last-Event-ID with no gap and no duplicate', async () => {
     const { user, chatId } = await userWithChat(c.t, {}, 'Test');
     c.sim.reply = () => `Echo: ${words(40)}`;
@@ -78,12 +100,12 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
     const sent = await send(user.auth, { chat_id: chatId, content: 'long one' }).expect(201);
     const url = `${c.t.url}/api/messages/stream/${chatId}`;
     const headers = { Authorization: user.auth.Authorization };
-    const first = await readSse(url, { headers, until: (_e, all) => tokens(all).length >= 5 });
+    const first = await readSse(url, { headers, until: (_e, all) => tokenSeqs(tokens(all)).length >= 5 });
     const lastId = first.events.at(-1)!.id!;
-    expect(lastId).toBe(`${sent.body.assistant_message.id}:5`);
+    expect(lastId).toBe(`${sent.body.assistant_message.id}:${tokens(first.events).at(-1)!.seq}`);
     const rest = await readSse(url, { headers: { ...headers, 'Last-Event-ID': lastId }, until: (e) => e.event !== 'token' });
     const all = [...tokens(first.events), ...tokens(rest.events)];
-    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+    expect(tokenSeqs(all)).toEqual(oneTo(all.at(-1)!.seq));
     const done = rest.events.at(-1)!;
     expect(done.event).toBe('done');
     expect(all.map((e) => e.delta).join('')).toBe((done.data as { content: string }).content);
@@ -104,12 +126,12 @@ describe('Messages: server-side generation, streaming, resume, stop', () => {
     // streamed (a client a moment too late misses nothing), then closes.
     const after = await readSse(`${c.t.url}/api/messages/stream/${chatId}`, { headers: { Authorization: user.auth.Authorization } });
     const replayed = tokens(after.events);
-    expect(replayed.map((t) => t.seq)).toEqual(replayed.map((_t, i) => i + 1));
+    expect(tokenSeqs(replayed)).toEqual(oneTo(replayed.at(-1)!.seq));
     expect(replayed.map((t) => t.delta).join('')).toBe(row.content);
     expect(after.events.at(-1)?.event).toBe('done');
     // Last-Event-ID resumes an ended answer too: only what came after it.
     const resumed = await readSse(`${c.t.url}/api/messages/stream/${chatId}`, {
-      headers: { Authorization: user.auth.Authorization, 'Last-Event-ID': `${row.id}:${replayed.length}` },
+      headers: { Authorization: user.auth.Authorization, 'Last-Event-ID': `${row.id}:${replayed.at(-1)!.seq}` },
     });
     expect(resumed.events.map((e) => e.event)).toEqual(['done']);
   });

@@ -5,6 +5,7 @@ import { Message } from '#database';
 import { signUp } from '../support/auth';
 import { ChatApp, startChatApp, userWithChat, waitFor } from '../support/chat-app';
 import { collect, connectSocket, once, request, requestOk, requestRaw } from '../support/socket-client';
+import { tokenSeqs } from '../support/token-seqs';
 
 describe('Realtime: Socket.IO gateway', () => {
   let c: ChatApp;
@@ -104,12 +105,12 @@ describe('Realtime: Socket.IO gateway', () => {
     const socket = (await connect(user.token)).socket;
     await request(socket, 'join_chat', { chat_id: chatId });
     const created = once(socket, 'message_created');
-    const tokens = collect(socket, 'message_token', (_t, all) => all.length === 5);
+    const tokens = collect(socket, 'message_token', (_t, all) => tokenSeqs(all).length === 5);
     const done = once(socket, 'message_done');
     const sent = await c.t.http().post('/api/messages').set(user.auth).send({ chat_id: chatId, content: 'count' }).expect(201);
     expect((await created).assistant_message.id).toBe(sent.body.assistant_message.id);
     const received = await tokens;
-    expect(received.map((t) => t.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(tokenSeqs(received)).toEqual([1, 2, 3, 4, 5]);
     const final = (await done).message;
     expect(received.map((t) => t.delta).join('')).toBe(final.content);
     const stored = await c.t.app.get(DataSource).getRepository(Message).findOneByOrFail({ id: final.id });

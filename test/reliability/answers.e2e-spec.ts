@@ -159,7 +159,7 @@ describe('Answers: concurrency cap, idempotent sends, chat deletion, stream cap'
     const { user, chatId } = await userWithChat(c.t, {}, 'Orphan');
     const orphan = await orphanedAnswer(c.t, chatId, 'partial', new Date());
     // The dead process had streamed one token, still in the answer's log.
-    await c.t.app.get(GenerationEvents).publish({ type: 'token', chat_id: chatId, message_id: orphan.id, seq: 1, delta: 'partial' });
+    await c.t.app.get(GenerationEvents).publish({ type: 'token', chat_id: chatId, message_id: orphan.id, first_seq: 1, seq: 1, delta: 'partial' });
     const { attached, stream } = followAnswer(c.t, chatId, user);
     await attached;
 

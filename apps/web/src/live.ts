@@ -9,7 +9,7 @@ import { streamTicket } from './api';
 export interface ServerEvents {
   connected: (payload: { sid: string }) => void;
   message_created: (payload: { chat_id: number; user_message?: Message; assistant_message: Message }) => void;
-  message_token: (payload: { chat_id: number; message_id: number; seq: number; delta: string }) => void;
+  message_token: (payload: { chat_id: number; message_id: number; first_seq: number; seq: number; delta: string }) => void;
   message_done: (payload: { chat_id: number; seq: number; message: Message }) => void;
   message_error: (payload: { chat_id: number; message_id: number; seq: number; detail: string; message: Message }) => void;
   document_status: (payload: { id: number; status: DocumentInfo['status']; progress: number; error?: string | null }) => void;

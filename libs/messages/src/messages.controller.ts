@@ -90,7 +90,7 @@ export class MessagesController {
     description: [
       'Server-Sent Events. The stream starts with `retry: ' + String(SSE_RETRY_MS) + '` (reconnection delay, ms). Every event has',
       '`id: <message_id>:<seq>` (send it back as Last-Event-ID to resume), an `event:` name and JSON `data`:',
-      '`token` (SseTokenEvent, one per delta, in seq order), then exactly one of `done` (SseDoneEvent: the final message)',
+      '`token` (SseTokenEvent: tokens first_seq..seq, in order), then exactly one of `done` (SseDoneEvent: the final message)',
       'or `error` (SseErrorEvent: the answer failed or was interrupted; `message` holds what was kept). The server closes',
       'the stream after `done`/`error`: close the EventSource then. Comment lines (`: ping`) keep the connection alive.',
     ].join(' '),
@@ -101,10 +101,10 @@ export class MessagesController {
         schema: {
           type: 'string',
           description: 'SSE frames: `retry: <ms>`, then blocks of `id: <message_id>:<seq>` / `event: token|done|error` / `data: <json>`.',
-          example: 'retry: 3000\n\nid: 42:1\nevent: token\ndata: {"message_id":42,"seq":1,"delta":"Hel"}\n\nid: 42:2\nevent: done\ndata: {"id":42,"status":"complete"}\n\n',
+          example: 'retry: 3000\n\nid: 42:1\nevent: token\ndata: {"message_id":42,"first_seq":1,"seq":1,"delta":"Hel"}\n\nid: 42:2\nevent: done\ndata: {"id":42,"status":"complete"}\n\n',
         },
         examples: {
-          token: { summary: 'event: token (data: SseTokenEvent)', value: 'id: 42:1\nevent: token\ndata: {"message_id":42,"seq":1,"delta":"Hel"}\n\n' },
+          token: { summary: 'event: token (data: SseTokenEvent)', value: 'id: 42:1\nevent: token\ndata: {"message_id":42,"first_seq":1,"seq":1,"delta":"Hel"}\n\n' },
           done: { summary: 'event: done (data: SseDoneEvent, the message)', value: 'id: 42:9\nevent: done\ndata: {"id":42,"chat_id":7,"role":"assistant","status":"complete"}\n\n' },
           error: { summary: 'event: error (data: SseErrorEvent)', value: 'id: 42:9\nevent: error\ndata: {"message_id":42,"detail":"The model failed","message":{"id":42,"status":"failed"}}\n\n' },
         },

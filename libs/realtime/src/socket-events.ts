@@ -19,8 +19,8 @@ export interface ServerEvents {
   message_created: { chat_id: number; user_message?: MessageResponse; assistant_message: MessageResponse };
   /** The chat switched branch (PUT /api/chats/{id}/active-leaf): reload its messages (the active path). */
   active_leaf_changed: { chat_id: number; active_leaf_id: number };
-  /** `seq` counts from 1 per answer. */
-  message_token: { chat_id: number; message_id: number; seq: number; delta: string };
+  /** Tokens first_seq..seq of an answer (seq counts tokens from 1), their text joined: tokens that came within a few ms go together. */
+  message_token: { chat_id: number; message_id: number; first_seq: number; seq: number; delta: string };
   message_done: { chat_id: number; seq: number; message: MessageResponse };
   message_error: { chat_id: number; message_id: number; seq: number; detail: string; message: MessageResponse };
   document_status: DocumentStatusPayload;

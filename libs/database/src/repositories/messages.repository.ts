@@ -16,11 +16,11 @@ export interface Exchange {
   assistantMessage: Message;
 }
 
-/** Admits the insert only while the user has fewer than `cap` answers streaming. */
 /** Every column but the full-text one, which is never read back. */
 const RETURNED = `id, content, role, chat_id, llm_model, llm_provider, status, heartbeat_at, idempotency_key, error, parent_id,
   document_ids, llm_temperature, llm_max_tokens, ttft_ms, prompt_tokens, completion_tokens, citations, created_at`;
 
+/** Admits the insert only while the user has fewer than `cap` answers streaming. */
 const UNDER_CAP = `SELECT 1 FROM messages m JOIN chats c ON c.id = m.chat_id
   WHERE c.user_id = $1 AND m.status = 'streaming' HAVING count(*) < $2`;
 
@@ -98,6 +98,21 @@ export class MessagesRepository {
   }
 
   /** The chat's active leaf when it is an answer: the one a follower of the chat streams (other branches' answers are not shown). */
+  /**
+   * The active answer of a chat of the user's, in one round trip (a stream's
+   * start): `undefined` when the chat is not theirs (or does not exist), `null` when it has no answer.
+   */
+  async findOwnActiveAnswer(userId: number, chatId: number): Promise<Message | null | undefined> {
+    const chat = await this.dataSource
+      .getRepository(Chat)
+      .createQueryBuilder('chat')
+      .select('chat.id')
+      .leftJoinAndMapOne('chat.activeAnswer', Message, 'message', "message.id = chat.active_leaf_id AND message.role = 'assistant'")
+      .where('chat.id = :chatId AND chat.user_id = :userId', { chatId, userId })
+      .getOne();
+    return chat ? ((chat as Chat & { activeAnswer?: Message }).activeAnswer ?? null) : undefined;
+  }
+
   findActiveAnswer(chatId: number): Promise<Message | null> {
     return this.dataSource
       .getRepository(Message)

@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MessageResponse } from '../message.presenter';
 
-/** `event: token` data: one piece of the answer's text. */
+/** `event: token` data: the next tokens of the answer's text (those that came within a few ms of each other go as one event). */
 export class SseTokenEvent {
   @ApiProperty() message_id!: number;
-  @ApiProperty({ description: 'Position of this event in the answer (1, 2, …); the event id is `<message_id>:<seq>`.' }) seq!: number;
+  @ApiProperty({ description: "Position of the event's first token in the answer (1, 2, …): the previous event's `seq` + 1." })
+  first_seq!: number;
+  @ApiProperty({ description: "Position of the event's last token; the event id is `<message_id>:<seq>`, and Last-Event-ID resumes after it." })
+  seq!: number;
   @ApiProperty({ description: 'Text to append.' }) delta!: string;
 }
 

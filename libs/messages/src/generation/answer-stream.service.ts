@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { Message, MessagesRepository } from '#database';
-import { ChatsService } from '#chats';
+import { NotFoundError } from '#common';
 import type { ResumePoint } from '../last-event-id';
 import { finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
@@ -10,13 +10,15 @@ import { StreamSlots } from './stream-slots';
 import type { AuthUser } from '#auth';
 
 const HEARTBEAT_MS = 15_000;
+/** How long a follower hears nothing of a `streaming` answer before the store is asked whether it ended unheard. */
+const STORE_CHECK_MS = 1_000;
 /** The `retry:` hint sent at the start of every stream. */
 export const SSE_RETRY_MS = 3_000;
 
 function format(event: GenerationEvent): string {
   const data =
     event.type === 'token'
-      ? { message_id: event.message_id, seq: event.seq, delta: event.delta }
+      ? { message_id: event.message_id, first_seq: event.first_seq, seq: event.seq, delta: event.delta }
       : event.type === 'done'
         ? event.message
         : { message_id: event.message_id, detail: event.detail, message: event.message };
@@ -37,7 +39,6 @@ export class AnswerStreamService {
   constructor(
     private readonly store: MessagesRepository,
     private readonly events: GenerationEvents,
-    private readonly chats: ChatsService,
     private readonly slots: StreamSlots,
   ) {}
 
@@ -56,8 +57,8 @@ export class AnswerStreamService {
   async follow(user: AuthUser, chatId: number, resume: ResumePoint | undefined, response: Response): Promise<void> {
     // Before any wait, so the slot is given back however the response ends (404, done, client gone).
     response.on('close', this.slots.take(user.id));
-    // Both at once; the answer is only used once the chat is known to be the caller's.
-    const [chat, latest] = await Promise.all([this.chats.findOwn(user, chatId), this.latestAnswer(chatId)]);
+    const latest = await this.store.findOwnActiveAnswer(user.id, chatId);
+    if (latest === undefined) throw new NotFoundError('Chat not found');
 
     const { messageId, seq } = resume ?? { seq: 0 };
     let lastSeq = messageId === undefined || messageId === latest?.id ? seq : 0;
@@ -79,39 +80,49 @@ export class AnswerStreamService {
     // How long EventSource waits before reconnecting (with Last-Event-ID) if the connection drops.
     response.write(`retry: ${SSE_RETRY_MS}\n\n`);
     if (ended || !latest) {
-      for (const event of ended ?? []) response.write(format(event));
-      response.end();
+      response.end((ended ?? []).map(format).join(''));
       return;
     }
 
     let finished = false;
+    let heard = false;
     let live: GenerationEvent[] | null = [];
 
-    const write = (event: GenerationEvent) => {
-      if (finished || event.message_id !== latest.id || event.seq <= lastSeq) return;
-      lastSeq = event.seq;
-      response.write(format(event));
-      if (event.type !== 'token') finish();
+    // Events that are new to the client, as one write; the stream ends with the answer's final event.
+    const write = (events: GenerationEvent[]) => {
+      let text = '';
+      let ends = false;
+      for (const event of events) {
+        if (finished || ends || event.message_id !== latest.id || event.seq <= lastSeq) continue;
+        lastSeq = event.seq;
+        text += format(event);
+        ends = event.type !== 'token';
+      }
+      if (!text) return;
+      heard = true;
+      response.write(text);
+      if (ends) finish();
     };
     // Subscribe before reading the log, holding live events until the replay is written.
-    const unsubscribe = await this.events.subscribe(chat.id, (event) => (live ? live.push(event) : write(event)));
+    const unsubscribe = await this.events.subscribe(chatId, (event) => (live ? live.push(event) : write([event])));
     const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
+    const storeCheck = setTimeout(() => {
+      if (!heard && !finished) void this.endIfAlreadyOver(latest.id, write);
+    }, STORE_CHECK_MS);
     const finish = () => {
       if (finished) return;
       finished = true;
       clearInterval(heartbeat);
-      unsubscribe().catch((error: unknown) =>
-        this.logger.warn({ err: error, chat_id: chat.id }, 'Could not unsubscribe from a chat feed'),
-      );
+      clearTimeout(storeCheck);
+      unsubscribe().catch((error: unknown) => this.logger.warn({ err: error, chat_id: chatId }, 'Could not unsubscribe from a chat feed'));
       response.end();
     };
     response.on('close', finish);
 
-    for (const event of await this.events.history(latest.id, lastSeq)) write(event);
+    const logged = await this.events.history(latest.id, lastSeq);
     const held = live;
     live = null;
-    for (const event of held) write(event);
-    if (!finished) await this.endIfAlreadyOver(latest.id, write);
+    write([...logged, ...held]);
   }
 
   /**
@@ -120,19 +131,26 @@ export class AnswerStreamService {
    * as if it had been on time; after that, only its final event.
    */
   private async endedAnswer(message: Message, afterSeq: number): Promise<GenerationEvent[]> {
-    const ends = (events: GenerationEvent[]) => events.some((event) => event.type !== 'token');
-    const logged = await this.events.history(message.id, afterSeq);
-    if (ends(logged)) return logged;
+    const logged = await this.events.history(message.id, 0);
+    const end = logged.find((event) => event.type !== 'token');
+    if (!end) return [finalEvent(message, 0)];
     // Resuming right after the logged end: the client has it all.
-    if (afterSeq > 0 && ends(await this.events.history(message.id, afterSeq - 1))) return [];
-    return [finalEvent(message, 0)];
+    if (afterSeq === end.seq) return [];
+    return afterSeq < end.seq ? logged.filter((event) => event.seq > afterSeq) : [finalEvent(message, 0)];
   }
 
-  /** The answer may have ended before we subscribed and its log expired: send what is stored. */
-  private async endIfAlreadyOver(messageId: number, write: (event: GenerationEvent) => void): Promise<void> {
-    const message = await this.store.findById(messageId);
+  /**
+   * An answer still `streaming` when read, of which nothing was heard since:
+   * it may have ended before we subscribed, its end not logged (the log
+   * expired, or the bus was down when it ended). Then what is stored is sent.
+   */
+  private async endIfAlreadyOver(messageId: number, write: (events: GenerationEvent[]) => void): Promise<void> {
+    const message = await this.store.findById(messageId).catch((error: unknown) => {
+      this.logger.warn({ err: error, message_id: messageId }, 'Could not check whether an answer had ended');
+      return null;
+    });
     // A deleted answer's run tells its followers itself (as stopped).
-    if (message && message.status !== 'streaming') write(finalEvent(message, Number.MAX_SAFE_INTEGER));
+    if (message && message.status !== 'streaming') write([finalEvent(message, Number.MAX_SAFE_INTEGER)]);
   }
 
   private latestAnswer(chatId: number): Promise<Message | null> {

@@ -6,12 +6,13 @@ import type { MessageResponse } from '../message.presenter';
 interface EventBase {
   chat_id: number;
   message_id: number;
-  /** Increases by one per event of a message: tokens 1..n, then the final event. */
+  /** Increases by one per token of a message: tokens 1..n, then the final event n + 1. */
   seq: number;
 }
 
 export type GenerationEvent =
-  | (EventBase & { type: 'token'; delta: string })
+  /** Tokens `first_seq`..`seq` (those that came within a few ms of each other), their text joined. */
+  | (EventBase & { type: 'token'; first_seq: number; delta: string })
   | (EventBase & { type: 'done'; message: MessageResponse })
   | (EventBase & { type: 'error'; detail: string; message: MessageResponse });
 
@@ -34,14 +35,17 @@ export class GenerationEvents {
 
   publish(event: GenerationEvent): Promise<void> {
     // The log's time to live is set when it starts and again when it ends, not on every token.
-    const renewTtl = event.seq === 1 || event.type !== 'token';
+    const renewTtl = event.type !== 'token' || event.first_seq === 1;
     return this.bus.publish(chatFeed(event.chat_id), event, { key: answerLog(event.message_id), ttlSeconds: EVENT_LOG_TTL_SECONDS, renewTtl });
   }
 
-  /** Logged events of a message with seq > afterSeq, in order. */
+  /**
+   * Logged events of a message with seq > afterSeq, in order. `afterSeq` is the
+   * seq of an event the client received: events end on whole batches of tokens.
+   */
   async history(messageId: number, afterSeq: number): Promise<GenerationEvent[]> {
-    // Events are logged in seq order from 1, so seq n sits at index n - 1.
-    const logged = await this.bus.readLog(answerLog(messageId), afterSeq);
+    // An entry holds one or more tokens, so where seq n sits is not known: read the (short) log whole.
+    const logged = await this.bus.readLog(answerLog(messageId), 0);
     return logged.filter((event) => event.seq > afterSeq);
   }
 
@@ -63,7 +67,7 @@ export function socketEventOf(event: GenerationEvent): SocketEvent {
   const { chat_id, message_id, seq } = event;
   switch (event.type) {
     case 'token':
-      return { name: 'message_token', payload: { chat_id, message_id, seq, delta: event.delta } };
+      return { name: 'message_token', payload: { chat_id, message_id, first_seq: event.first_seq, seq, delta: event.delta } };
     case 'done':
       return { name: 'message_done', payload: { chat_id, seq, message: event.message } };
     case 'error':

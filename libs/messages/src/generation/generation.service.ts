@@ -20,6 +20,7 @@ import { writeAnswerEnd } from './final-write';
 import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
 import type { GenerationEvent } from './generation-events';
+import { TokenBatcher } from './token-batcher';
 
 export interface GenerationTask {
   chatId: number;
@@ -200,11 +201,15 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   /**
    * Streams the answer through its route (FailoverStreamer: timeouts, breakers,
    * another endpoint or a fallback model before the first token), publishing
-   * each token with its seq.
+   * its tokens with their seqs, those that come close together as one event.
    */
   private async stream(task: GenerationTask, signal: AbortSignal, state: AnswerState, started: number): Promise<void> {
     const request = { messages: task.prompt, temperature: task.temperature, maxTokens: task.maxTokens };
     const stream = this.failover.stream(task.route, request, signal);
+    const { chatId: chat_id, assistantMessageId: message_id } = task;
+    const batcher = new TokenBatcher(({ firstSeq, seq, delta }) =>
+      this.announce({ type: 'token', chat_id, message_id, first_seq: firstSeq, seq, delta }),
+    );
     try {
       for await (const chunk of stream) {
         if (chunk.usage) state.usage = chunk.usage;
@@ -216,16 +221,12 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
         this.metrics.answerToken();
         state.content += chunk.delta;
         state.seq += 1;
-        await this.announce({
-          type: 'token',
-          chat_id: task.chatId,
-          message_id: task.assistantMessageId,
-          seq: state.seq,
-          delta: chunk.delta,
-        });
+        batcher.add(state.seq, chunk.delta);
       }
     } finally {
       state.served = stream.served ?? undefined;
+      // Every token goes out before the final event (seq + 1), however the stream ended.
+      await batcher.drain();
     }
   }
 
