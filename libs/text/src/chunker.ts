@@ -1,4 +1,6 @@
-import { countTokens, LONG_RUN_CHARS, MESSAGE_OVERHEAD_TOKENS } from './token-counter';
+import { BREAK, breakAt, headingOffsets } from './chunk-boundaries';
+import { encodedLength, forEachUnit } from './cl100k-encoder';
+import { countTokens, MESSAGE_OVERHEAD_TOKENS } from './token-counter';
 
 export interface PageText {
   page: number;
@@ -17,146 +19,149 @@ export interface ChunkOptions {
   overlapTokens: number;
 }
 
-interface Piece {
-  text: string;
-  tokens: number;
-}
-
-/** A sentence, a word or a slice of a long word; a glued unit continues the previous one without a space. */
-interface Unit extends Piece {
-  glued: boolean;
-}
-
-const HEADING = /^(#{1,6}\s|[A-Z0-9ÀÂÉÈÊÎÔÛÇ][^.!?]{0,80}$)/;
-const SLICE = new RegExp(`[^]{1,${LONG_RUN_CHARS}}`, 'gu');
-
 /** Tokens of a text (cl100k) on its own, without a message's overhead. */
 export function tokenCount(text: string): number {
   return countTokens(text) - MESSAGE_OVERHEAD_TOKENS;
 }
 
 /**
- * The words of a sentence too long for a chunk, in runs of a few words (about a sixteenth of a chunk's
- * tokens) counted together: one encoder call per run, not per word (each call has a fixed cost that made
- * a text of distinct words — numbers, codes, OCR — ten times slower), and counted with their spaces, as
- * the encoder sees them in the chunk. A run over the size is cut into words; long words into glued slices.
+ * A page's text encoded once: the places a chunk may start or end (boundary k at offset `at[k]`, between
+ * two units no token crosses, on a character), and `upTo[k]` the tokens before it. The tokens between two
+ * boundaries are a subtraction, so choosing where to cut costs no encoding.
  */
-function words(sentence: string, maxTokens: number): Unit[] {
-  const perRun = Math.max(1, Math.floor(maxTokens / 16));
-  const units: Unit[] = [];
-  let run: string[] = [];
-  const endRun = () => {
-    if (run.length === 0) return;
-    const text = run.join(' ');
-    const tokens = tokenCount(text);
-    if (tokens <= maxTokens || run.length === 1) units.push({ text, tokens, glued: false });
-    else units.push(...run.map((word) => ({ text: word, tokens: tokenCount(word), glued: false })));
-    run = [];
-  };
-  for (const word of sentence.split(/\s+/)) {
-    if (!word) continue;
-    if (word.length >= LONG_RUN_CHARS) {
-      endRun();
-      units.push(...(word.match(SLICE) ?? []).map((slice, i) => ({ text: slice, tokens: tokenCount(slice), glued: i > 0 })));
-      continue;
-    }
-    run.push(word);
-    if (run.length >= perRun) endRun();
-  }
-  endRun();
-  return units;
+interface TokenGrid {
+  at: Int32Array;
+  upTo: Int32Array;
+  /** 1 where the boundary ends a piece of cl100k's pattern (0 inside a long piece cut in slices). */
+  pieceEnd: Uint8Array;
+  /** The last boundary: the end of the text. */
+  last: number;
 }
 
-/** Units joined into pieces of at most `maxTokens` (a single larger unit stays whole). */
-function pack(units: Unit[], maxTokens: number, out: Piece[]): void {
-  let text = '';
-  let tokens = 0;
-  for (const unit of units) {
-    if (text && tokens + unit.tokens > maxTokens) {
-      out.push({ text, tokens });
-      text = '';
-      tokens = 0;
-    }
-    text = text ? text + (unit.glued ? '' : ' ') + unit.text : unit.text;
-    tokens += unit.tokens;
+function tokenGrid(text: string): TokenGrid {
+  const at = new Int32Array(text.length + 1);
+  const upTo = new Int32Array(text.length + 1);
+  const pieceEnd = new Uint8Array(text.length + 1);
+  pieceEnd[0] = 1;
+  let last = 0;
+  forEachUnit(text, (end, tokens, endsPiece) => {
+    last++;
+    at[last] = end;
+    upTo[last] = upTo[last - 1] + tokens;
+    pieceEnd[last] = endsPiece ? 1 : 0;
+  });
+  return { at, upTo, pieceEnd, last };
+}
+
+/** The boundary at or before a text offset. */
+function boundaryBefore(grid: TokenGrid, offset: number): number {
+  let low = 0;
+  let high = grid.last;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (grid.at[middle] <= offset) low = middle;
+    else high = middle - 1;
   }
-  if (text) out.push({ text, tokens });
+  return low;
+}
+
+/** The best break in [from, to]: the strongest, and of equal ones the latest (`latest`) or the earliest. */
+function bestBreak(text: string, grid: TokenGrid, from: number, to: number, latest: boolean): number {
+  let best = latest ? to : from;
+  let strength = -1;
+  for (let i = 0; i <= to - from; i++) {
+    const k = latest ? to - i : from + i;
+    const found = breakAt(text, grid.at[k]);
+    if (found > strength) {
+      best = k;
+      strength = found;
+      if (found === BREAK.paragraph) break;
+    }
+  }
+  return best;
 }
 
 /**
- * A sentence as one unit when it may fit a chunk, else as its words. A sentence of more words than a
- * chunk has tokens cannot fit (a word is at least a token), so it is not encoded whole only to be cut:
- * an unpunctuated text (OCR output, a CSV) is one such sentence, and encoding it whole doubled the work.
+ * A chunk's tokens. Between two piece ends, with nothing trimmed, they are the grid's: the pattern reads
+ * no further back than where it starts, nor further on than a piece's last character, so the chunk's text
+ * is cut into the same pieces. Otherwise (spaces trimmed — " word" becomes "word" — or an edge inside a
+ * long piece) the text is encoded again: a chunk of ordinary text, once more.
  */
-function sentenceUnits(sentence: string, maxTokens: number): Unit[] {
-  if (wordCountExceeds(sentence, maxTokens)) return words(sentence, maxTokens);
-  const tokens = tokenCount(sentence);
-  return tokens > maxTokens ? words(sentence, maxTokens) : [{ text: sentence, tokens, glued: false }];
+function exactTokens(grid: TokenGrid, start: number, cut: number, slice: string, body: string): number {
+  if (body.length === slice.length && grid.pieceEnd[start] && grid.pieceEnd[cut]) return grid.upTo[cut] - grid.upTo[start];
+  return encodedLength(body);
 }
 
-function wordCountExceeds(text: string, limit: number): boolean {
-  const word = /\S+/g;
-  for (let count = 0; word.exec(text) !== null; ) if (++count > limit) return true;
-  return false;
-}
+const NOT_SPACE = /\S/g;
 
-/** Paragraphs (blank-line separated), with over-long ones cut at sentences, then at words; each unit counted once. */
-function pieces(text: string, maxTokens: number): Piece[] {
-  const out: Piece[] = [];
-  for (const paragraph of text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)) {
-    const units = paragraph.split(/(?<=[.!?])\s+/).flatMap((sentence) => sentenceUnits(sentence, maxTokens));
-    const tokens = units.reduce((sum, unit) => sum + unit.tokens, 0);
-    if (tokens <= maxTokens) {
-      out.push({ text: paragraph, tokens });
-      continue;
-    }
-    pack(units, maxTokens, out);
-  }
-  return out;
+function hasText(text: string, from: number, to: number): boolean {
+  NOT_SPACE.lastIndex = from;
+  const found = NOT_SPACE.exec(text);
+  return found !== null && found.index < to;
 }
 
 /**
- * Chunks of about `chunkTokens`, built from whole paragraphs where possible,
- * starting afresh at headings, each repeating the end of the previous one
- * (`overlapTokens`) so an idea cut at a boundary is still found whole.
- * Time is linear in the text's length.
+ * One page's chunks. Each ends at the strongest break (paragraph, then sentence or line, then word) in the
+ * second half of what fits, or before a heading; the next starts at the strongest break within the last
+ * `overlap` tokens, so an idea cut at a boundary is still found whole.
+ */
+function chunkPage(text: string, page: number, options: ChunkOptions, chunks: TextChunk[]): void {
+  const grid = tokenGrid(text);
+  const { at, upTo, last } = grid;
+  const limit = Math.max(1, options.chunkTokens);
+  // An overlap of more than half a chunk would make most of each chunk a repeat (and a full one, no progress).
+  const overlap = Math.min(Math.max(0, options.overlapTokens), Math.floor(limit / 2));
+  const headings = headingOffsets(text).map((offset) => boundaryBefore(grid, offset));
+  let nextHeading = 0;
+  let start = 0;
+  let end = 0;
+  let previousCut = 0;
+  while (start < last && hasText(text, at[start], text.length)) {
+    while (nextHeading < headings.length && (headings[nextHeading] <= start || !hasText(text, at[start], at[headings[nextHeading]]))) nextHeading++;
+    let budget = limit;
+    let cut: number;
+    let chunk: TextChunk;
+    for (;;) {
+      end = Math.max(end, start);
+      while (end < last && upTo[end + 1] - upTo[start] <= limit) end++;
+      let fits = end;
+      while (upTo[fits] - upTo[start] > budget && fits > start + 1) fits--;
+      if (fits === start) fits = start + 1; // a unit larger than a chunk goes alone
+      const heading = headings[nextHeading];
+      if (heading !== undefined && heading <= fits) cut = heading;
+      else if (fits === last) cut = last;
+      else {
+        let fromHalf = fits;
+        while (fromHalf > start + 1 && upTo[fromHalf - 1] - upTo[start] >= budget / 2) fromHalf--;
+        cut = bestBreak(text, grid, Math.max(fromHalf, previousCut + 1), fits, true);
+      }
+      const slice = text.slice(at[start], at[cut]);
+      const body = slice.trim();
+      chunk = { page, position: chunks.length, text: body, tokens: exactTokens(grid, start, cut, slice, body) };
+      if (chunk.tokens <= limit || cut === start + 1) break;
+      budget = Math.min(budget, upTo[cut] - upTo[start]) - (chunk.tokens - limit);
+    }
+    if (chunk.text) chunks.push(chunk);
+    if (cut === last) return;
+    previousCut = cut;
+    if (cut === headings[nextHeading] || overlap === 0) {
+      start = cut;
+      continue;
+    }
+    // The overlap: within `overlap` tokens of the cut, and leaving room for the next chunk to go past the cut.
+    let from = cut;
+    while (from > start + 1 && upTo[cut] - upTo[from - 1] <= overlap && upTo[cut + 1] - upTo[from - 1] <= limit) from--;
+    start = from === cut ? cut : bestBreak(text, grid, from, cut - 1, false);
+  }
+}
+
+/**
+ * Chunks of at most `chunkTokens` tokens, each the exact text of its page between two breaks (trimmed),
+ * with `tokens` its exact count (tokenCount of its text). Each page is encoded once and cut as token
+ * ranges: time linear in the text's length, whatever its shape.
  */
 export function chunkPages(pages: PageText[], options: ChunkOptions): TextChunk[] {
   const chunks: TextChunk[] = [];
-  for (const { page, text } of pages) {
-    let current: Piece[] = [];
-    // The current chunk's tokens: its pieces' counts and one per paragraph break between them (cl100k's
-    // "\n\n"), so a chunk's body is never encoded again.
-    let tokens = 0;
-    const withBreak = (piece: Piece, before: Piece[]) => piece.tokens + (before.length > 0 ? 1 : 0);
-    const flush = () => {
-      if (current.length === 0) return;
-      chunks.push({ page, position: chunks.length, text: current.map((piece) => piece.text).join('\n\n'), tokens });
-      // Carry the last pieces into the next chunk, up to the overlap.
-      const carried: Piece[] = [];
-      let carriedTokens = 0;
-      for (let i = current.length - 1; i >= 0 && carriedTokens + withBreak(current[i], carried) <= options.overlapTokens; i--) {
-        carriedTokens += withBreak(current[i], carried);
-        carried.unshift(current[i]);
-      }
-      current = carried;
-      tokens = carriedTokens;
-    };
-    for (const piece of pieces(text, options.chunkTokens)) {
-      const isHeading = HEADING.test(piece.text) && piece.tokens < 30;
-      if (tokens + withBreak(piece, current) > options.chunkTokens || (isHeading && tokens > piece.tokens)) {
-        flush();
-        if (isHeading) {
-          current = [];
-          tokens = 0;
-        }
-      }
-      tokens += withBreak(piece, current);
-      current.push(piece);
-    }
-    // The overlap carried from the last flush is already in the previous chunk.
-    const lastText = chunks.at(-1)?.page === page ? chunks.at(-1)!.text : '';
-    if (current.length && !lastText.endsWith(current.map((piece) => piece.text).join('\n\n'))) flush();
-  }
+  for (const { page, text } of pages) chunkPage(text, page, options, chunks);
   return chunks;
 }
