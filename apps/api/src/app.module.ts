@@ -23,6 +23,7 @@ import { ApiKeysModule } from '#api-keys';
 import { OpenAiCompatModule } from '#openai-compat';
 import { TransferModule } from '#transfer';
 import { SocketGatewayModule } from './realtime/socket-gateway.module';
+import { WarmUp } from './warm-up';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        WarmUp,
       ],
     };
   }

@@ -18,6 +18,24 @@ export interface EndedAnswer {
   regenerated: boolean;
 }
 
+/** A usage row's columns, with the types its parameters are read as. */
+const USAGE_CASTS: Record<keyof NewUsageRecord, string> = {
+  user_id: 'int',
+  agent_id: 'int',
+  chat_id: 'int',
+  message_id: 'int',
+  document_id: 'int',
+  purpose: 'varchar',
+  provider: 'varchar',
+  model: 'varchar',
+  prompt_tokens: 'int',
+  completion_tokens: 'int',
+  estimated: 'boolean',
+  latency_ms: 'int',
+  outcome: 'varchar',
+  cost: 'numeric',
+};
+
 type EndedRow = Message & { chat_user_id: number; chat_agent_id: number | null; regenerated: boolean };
 
 // With `m` the ended answer and `c` its chat.
@@ -43,9 +61,10 @@ export class AnswerEndingsRepository {
     fields: QueryDeepPartialEntity<Message>,
     usage: NewUsageRecord | ((ended: EndedAnswer) => NewUsageRecord),
   ): Promise<Message | null> {
+    // The text is final now: indexed for search in the same statement when given, else from the saved text.
+    const content = typeof fields.content === 'string' ? fields.content : undefined;
+    if (content !== undefined && typeof usage !== 'function') return this.endWithRow(id, fields, content, usage);
     return this.dataSource.transaction(async (manager) => {
-      // The text is final now: indexed for search in the same statement when given, else from the saved text.
-      const content = typeof fields.content === 'string' ? fields.content : undefined;
       const { raw } = await manager
         .createQueryBuilder()
         .update(Message)
@@ -68,6 +87,37 @@ export class AnswerEndingsRepository {
       await manager.insert(UsageRecord, usage(ended));
       return ended.message;
     });
+  }
+
+  /**
+   * An answer's end as its run writes it (its final text and its own usage
+   * row): one statement, atomic as the transaction, in one round trip.
+   */
+  private async endWithRow(
+    id: number,
+    fields: QueryDeepPartialEntity<Message>,
+    content: string,
+    usage: NewUsageRecord,
+  ): Promise<Message | null> {
+    const parameters: unknown[] = [id, unaccent(content)];
+    const placeholder = (value: unknown) => `$${parameters.push(value)}`;
+    const message = this.dataSource.getMetadata(Message);
+    const assignments = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([property, value]) => `"${message.findColumnWithPropertyName(property)!.databaseName}" = ${placeholder(value)}`);
+    const columns = Object.keys(USAGE_CASTS) as (keyof NewUsageRecord)[];
+    const values = columns.map((column) => `${placeholder(usage[column] ?? null)}::${USAGE_CASTS[column]}`);
+    const rows: Message[] = await this.dataSource.query(
+      `WITH ended AS (
+         UPDATE messages SET ${assignments.join(', ')}, tsv = ${MESSAGE_TSV_SQL('$2')}
+         WHERE id = $1 AND status = 'streaming' RETURNING *
+       ), counted AS (
+         INSERT INTO usage_records (${columns.join(', ')}) SELECT ${values.join(', ')} FROM ended
+       )
+       SELECT * FROM ended`,
+      parameters,
+    );
+    return rows[0] ? this.dataSource.getRepository(Message).create(rows[0]) : null;
   }
 
   /**

@@ -154,6 +154,8 @@ export class MessagesRepository {
          ), answer AS (
            INSERT INTO messages (${ANSWER_COLUMNS})
            SELECT $3, $4, $5, $6, question.id, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM question RETURNING ${RETURNED}
+         ), leaf AS (
+           UPDATE chats SET active_leaf_id = answer.id FROM answer WHERE chats.id = $3
          )
          SELECT * FROM question UNION ALL SELECT * FROM answer`,
         [
@@ -170,9 +172,8 @@ export class MessagesRepository {
       if (rows.length === 0) return null;
       const messages = manager.getRepository(Message);
       const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
-      const assistantMessage = byRole.get('assistant')!;
-      await manager.query('UPDATE chats SET active_leaf_id = $1 WHERE id = $2', [assistantMessage.id, chatId]);
-      return { exchange: { userMessage: byRole.get('user')!, assistantMessage }, created: true };
+      // The answer became the chat's active leaf in the same statement (`leaf`).
+      return { exchange: { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! }, created: true };
     });
   }
 
@@ -185,14 +186,17 @@ export class MessagesRepository {
     return this.underUserLock(request.userId, async (manager) => {
       await request.guard?.(manager);
       const rows: Message[] = await manager.query(
-        `INSERT INTO messages (${ANSWER_COLUMNS})
-         SELECT $3, $4, $5, $6, $13::int, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM (${UNDER_CAP}) AS admitted
-         RETURNING ${RETURNED}`,
+        `WITH answer AS (
+           INSERT INTO messages (${ANSWER_COLUMNS})
+           SELECT $3, $4, $5, $6, $13::int, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM (${UNDER_CAP}) AS admitted
+           RETURNING ${RETURNED}
+         ), leaf AS (
+           UPDATE chats SET active_leaf_id = answer.id FROM answer WHERE chats.id = $3
+         )
+         SELECT * FROM answer`,
         [request.userId, request.cap, ...answerValues(answer), answer.parent_id],
       );
-      if (rows.length === 0) return null;
-      await manager.query('UPDATE chats SET active_leaf_id = $1 WHERE id = $2', [rows[0].id, answer.chat_id]);
-      return manager.getRepository(Message).create(rows[0]);
+      return rows.length === 0 ? null : manager.getRepository(Message).create(rows[0]);
     });
   }
 

@@ -12,15 +12,17 @@ export const TOKEN_BATCH_MAX_CHARS = 400;
 /**
  * Gathers the tokens of one answer that arrive within a few milliseconds into
  * one event: every event costs a bus message, a log entry, an SSE write and a
- * socket frame per follower, and under load the upstream's tokens arrive in
- * bursts. A token that comes after a quiet spell (the first one above all) is
- * sent at once; one close behind the last event waits at most the window.
- * Events are sent in order; a failed send fails the next `add` or `drain`.
+ * socket frame per follower (each write a system call that, on loopback or a
+ * busy host, costs more than all the rest of a token's handling), and under
+ * load the upstream's tokens come in bursts. The answer's first token is sent
+ * at once (it is what users wait for); a later one waits at most the window
+ * for those behind it. Events are sent in order; a failed send fails the next
+ * `add` or `drain`.
  */
 export class TokenBatcher {
   private pending: TokenBatch | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private first = true;
   private sending: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
 
@@ -38,9 +40,12 @@ export class TokenBatcher {
     } else {
       this.pending = { firstSeq: seq, seq, delta };
     }
-    const waited = performance.now() - this.lastSentAt;
-    if (waited >= this.windowMs || this.pending.delta.length >= this.maxChars) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.windowMs - waited);
+    if (this.first || this.pending.delta.length >= this.maxChars) {
+      this.first = false;
+      this.flush();
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+    }
   }
 
   /** Sends what is held and waits for every event to be sent. */
@@ -56,7 +61,6 @@ export class TokenBatcher {
     const batch = this.pending;
     if (!batch) return;
     this.pending = null;
-    this.lastSentAt = performance.now();
     // Chained, not awaited: the bus keeps the order, and the answer reads on while the event is written.
     const sent = this.send(batch).catch((error: unknown) => {
       this.failure ??= { error };
