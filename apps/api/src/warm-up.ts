@@ -11,7 +11,8 @@ const CONNECTIONS_AHEAD = 4;
  * Loads at boot what the first sends would otherwise load on their way, so the
  * first answer after a start comes as quickly as the tenth: the tokenizer's
  * vocabulary (~100 ms and its garbage; every send counts tokens to fit the
- * history and reserve its budget) and a few of the database pool's connections.
+ * history and reserve its budget), fetch's HTTP client, and a few of the
+ * database pool's connections.
  */
 @Injectable()
 export class WarmUp implements OnApplicationBootstrap {
@@ -24,6 +25,10 @@ export class WarmUp implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     countTokens('Bonjour, a first text to count.');
+    // Node compiles fetch's HTTP client (undici, the LLM SDK's transport) on first use; a data: URL needs no network.
+    await fetch('data:text/plain,warm')
+      .then((response) => response.text())
+      .catch(() => undefined);
     await this.database
       .openConnections(Math.min(CONNECTIONS_AHEAD, this.config.databasePoolSize))
       .catch((error: unknown) => this.logger.warn({ err: error }, 'Could not open database connections ahead of need'));
