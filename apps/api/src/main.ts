@@ -1,23 +1,18 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { Logger } from 'nestjs-pino';
 import { BootReporter, prepareBoot } from '#common';
-import { AppConfig, Env, readProcessEnv, StartupError } from '#config';
+import { Env, readProcessEnv } from '#config';
+import { WORKER_ENV } from './cluster/cluster-protocol';
+import { listenError } from './cluster/listen-error';
+import { Primary } from './cluster/primary';
+import { runWorker } from './cluster/worker';
 import { createApp } from './create-app';
-
-/** Node's reasons for refusing to listen, as the setting to change. */
-const LISTEN_HINTS: Record<string, (config: AppConfig) => string> = {
-  EADDRINUSE: (c) => `port ${c.port} on ${c.host} is already in use (PORT): stop the process using it or set PORT to a free port`,
-  EACCES: (c) => `not allowed to listen on port ${c.port} (PORT): use a port above 1023`,
-  EADDRNOTAVAIL: (c) => `address ${c.host} is not on this machine (HOST): use 0.0.0.0, 127.0.0.1 or one of its addresses`,
-};
-
-function listenError(error: unknown, config: AppConfig): unknown {
-  const hint = LISTEN_HINTS[(error as NodeJS.ErrnoException).code ?? ''];
-  return hint ? new StartupError(hint(config), { cause: error }) : error;
-}
 
 async function main(env: Env, boot: BootReporter): Promise<void> {
   const config = await prepareBoot(env, boot);
+  // WEB_CONCURRENCY > 1: this process only routes connections to its workers (./cluster).
+  if (config.webConcurrency > 1) return new Primary(config).start();
   const app = await createApp(config);
   const logger = app.get(Logger);
   for (const warning of config.warnings) logger.warn(warning);
@@ -29,5 +24,11 @@ async function main(env: Env, boot: BootReporter): Promise<void> {
 }
 
 const env = readProcessEnv();
-const boot = new BootReporter('FoyerGPT API', env);
-main(env, boot).catch((error: unknown) => boot.fail(error));
+if (cluster.isWorker) {
+  const index = Number(env[WORKER_ENV.index]);
+  const boot = new BootReporter(`FoyerGPT API worker ${index}`, env);
+  runWorker(env, boot, index).catch((error: unknown) => boot.fail(error));
+} else {
+  const boot = new BootReporter('FoyerGPT API', env);
+  main(env, boot).catch((error: unknown) => boot.fail(error));
+}

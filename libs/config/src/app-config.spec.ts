@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ WEB_UI: 'maybe' })).toEqual([expect.stringContaining('WEB_UI')]);
   });
 
+  it('runs one API process unless WEB_CONCURRENCY asks for 1 to 64 workers', () => {
+    expect(loadConfig({}, '/srv').webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }, '/srv').webConcurrency).toBe(4);
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }, '/srv').workerIndex).toBeUndefined();
+    expect(problemsOf({ WEB_CONCURRENCY: '0' })).toEqual(['WEB_CONCURRENCY: must be between 1 and 64 (got "0")']);
+    expect(problemsOf({ WEB_CONCURRENCY: '65' })).toEqual(['WEB_CONCURRENCY: must be between 1 and 64 (got "65")']);
+    expect(problemsOf({ WEB_CONCURRENCY: 'auto' })).toEqual(['WEB_CONCURRENCY: must be an integer (got "auto")']);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({ PORT: 'eighty', LLM_MODE: 'gpt', REDIS_URL: 'localhost:6379', JWT_EXPIRES_IN: '7 weeks' });
     expect(problems).toHaveLength(4);

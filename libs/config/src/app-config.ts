@@ -35,6 +35,13 @@ export interface AppConfig {
   logLevel: LogLevel;
   host: string;
   port: number;
+  /**
+   * WEB_CONCURRENCY: API worker processes sharing HOST:PORT (node's cluster), 1 to 64; default 1,
+   * one process. In production, the number of cores; above 1 needs REDIS_URL and DATABASE_URL.
+   */
+  webConcurrency: number;
+  /** Set by the API's primary process in each of its workers (0 to WEB_CONCURRENCY-1); never an operator setting. */
+  workerIndex?: number;
   corsOrigins: string[];
   /** WEB_UI: serve the reference web client (dist/web) at `/`; default on in development only. */
   webUi: boolean;
@@ -217,6 +224,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 8061, 0, 65535),
+    webConcurrency: read.int('WEB_CONCURRENCY', 1, 1, 64),
     corsOrigins,
     webUi: read.bool('WEB_UI', appEnv === 'development'),
     publicUrl: read.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '#config';
+import { pinEngineSessionsToWorker } from '../cluster/engine-sessions';
 import type { CorsOriginCallback } from '../cors';
 import { shapeCheckingParser } from './socket-packet-parser';
 
@@ -12,7 +13,8 @@ export const SOCKET_PATH = '/ws/socket.io';
  * get the HTTP bodies' limits: size (MAX_JSON_BODY_KB) and shape, checked
  * before parsing. No Socket.IO adapter: what reaches sockets on several
  * instances goes through the realtime bus (#realtime), which each instance
- * relays to its own sockets (SocketRelay).
+ * relays to its own sockets (SocketRelay). In a worker of several
+ * (WEB_CONCURRENCY), Engine.IO sessions are pinned to their worker.
  */
 export class SocketIoAdapter extends IoAdapter {
   constructor(
@@ -24,7 +26,7 @@ export class SocketIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       path: SOCKET_PATH,
       serveClient: false,
@@ -32,5 +34,7 @@ export class SocketIoAdapter extends IoAdapter {
       parser: shapeCheckingParser(this.config.limits.bodyShape),
       cors: { origin: this.corsOrigin, credentials: true },
     }) as Server;
+    if (this.config.workerIndex !== undefined) pinEngineSessionsToWorker(server, this.config.workerIndex);
+    return server;
   }
 }
