@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { BoundedCache } from '#redis';
 
 /**
  * Values a key opens once, within a lifetime: the pending sign-ins (by `state`) and the login codes.
@@ -29,28 +30,19 @@ export class RedisOneTimeStore implements OneTimeStore {
   }
 }
 
-// Past this many entries, expired ones are swept so abandoned sign-ins cannot grow the map forever.
-const MEMORY_SWEEP_SIZE = 10_000;
+// A pending sign-in is a few hundred bytes: thousands at once; past that the oldest are forgotten (that sign-in starts again).
+const MEMORY_STORE_BYTES = 4 * 1024 * 1024;
 
-/** One instance's (no Redis). */
+/** One instance's (no Redis); abandoned sign-ins are dropped when they expire, unread. */
 export class MemoryOneTimeStore implements OneTimeStore {
-  private readonly entries = new Map<string, { value: string; until: number }>();
+  private readonly entries = new BoundedCache<string, string>({ maxBytes: MEMORY_STORE_BYTES });
 
   put(key: string, value: string, ttlSeconds: number): Promise<void> {
-    if (this.entries.size >= MEMORY_SWEEP_SIZE) this.sweepExpired();
-    this.entries.set(hashed(key), { value, until: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(hashed(key), value, ttlSeconds * 1000);
     return Promise.resolve();
   }
 
   take(key: string): Promise<string | null> {
-    const id = hashed(key);
-    const entry = this.entries.get(id);
-    this.entries.delete(id);
-    return Promise.resolve(entry && entry.until > Date.now() ? entry.value : null);
-  }
-
-  private sweepExpired(): void {
-    const now = Date.now();
-    for (const [id, entry] of this.entries) if (entry.until <= now) this.entries.delete(id);
+    return Promise.resolve(this.entries.take(hashed(key)) ?? null);
   }
 }

@@ -6,10 +6,14 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { REDIS } from './redis.module';
 import { RedisCacheStore } from './redis-cache-store';
+import { BoundedKeyvStore } from './bounded/bounded-keyv-store';
+
+// Without Redis: the catalogues and memberships of one instance, least recently used evicted past this.
+const MEMORY_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * cache-manager with Redis (shared by every instance) when REDIS_URL is set,
- * in memory otherwise. The Redis store uses the shared client: while Redis is
+ * in memory (bounded) otherwise. The Redis store uses the shared client: while Redis is
  * unreachable or slow, reads miss and the app falls back to the database.
  */
 @Module({
@@ -19,9 +23,12 @@ import { RedisCacheStore } from './redis-cache-store';
       inject: [APP_CONFIG, REDIS],
       useFactory: (config: AppConfig, redis: Redis | null) => ({
         ttl: 300_000,
-        stores: redis
-          ? [new Keyv({ store: new RedisCacheStore(redis, `${config.redisKeyPrefix}cache`), useKeyPrefix: false })]
-          : undefined,
+        stores: [
+          new Keyv({
+            store: redis ? new RedisCacheStore(redis, `${config.redisKeyPrefix}cache`) : new BoundedKeyvStore(MEMORY_CACHE_BYTES),
+            useKeyPrefix: false,
+          }),
+        ],
       }),
     }),
   ],

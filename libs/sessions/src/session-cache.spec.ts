@@ -19,4 +19,11 @@ describe('MemorySessionCache', () => {
     await lookup.fill?.(entry);
     expect((await cache.lookup('s1')).entry).toBeUndefined();
   });
+
+  it('forgets the least recently used sessions past its bound instead of growing with every session seen', async () => {
+    const cache = new MemorySessionCache();
+    for (let i = 0; i < 50_000; i++) await (await cache.lookup(`s${i}`)).fill?.(entry);
+    expect((await cache.lookup('s0')).entry).toBeUndefined();
+    expect((await cache.lookup('s49999')).entry).toEqual(entry);
+  });
 });

@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
-import { REDIS } from '#redis';
+import { BoundedCache, REDIS } from '#redis';
 import { RedisSessionCache } from './redis-session-cache';
 
 /** What authenticating a session needs, cached so it is not a database query per request. */
@@ -29,26 +29,23 @@ export const SESSION_CACHE = Symbol('SESSION_CACHE');
 // Short, so that the "last seen" time written on each fill stays recent.
 export const SESSION_CACHE_TTL_MS = 60_000;
 
-// Past this many entries, expired ones are swept so the map cannot grow with every session ever seen.
-const MEMORY_SWEEP_SIZE = 10_000;
+// A cached session is a few hundred bytes: this keeps some 20,000 of the most recently used.
+const MEMORY_CACHE_BYTES = 8 * 1024 * 1024;
 
 /**
  * One instance's sessions in memory (no Redis). A fill that a drop happened
  * during is discarded: its database read may predate the revocation.
  */
 export class MemorySessionCache<T = CachedSession> implements SessionCache<T> {
-  private readonly entries = new Map<string, { entry: T; until: number }>();
+  private readonly entries = new BoundedCache<string, T>({ maxBytes: MEMORY_CACHE_BYTES, ttlMs: SESSION_CACHE_TTL_MS });
   private drops = 0;
 
   lookup(sessionId: string): Promise<SessionLookup<T>> {
     const cached = this.entries.get(sessionId);
-    if (cached && cached.until > Date.now()) return Promise.resolve({ entry: cached.entry });
-    this.entries.delete(sessionId);
+    if (cached !== undefined) return Promise.resolve({ entry: cached });
     const dropsBefore = this.drops;
     const fill = (entry: T) => {
-      if (this.drops !== dropsBefore) return Promise.resolve();
-      if (this.entries.size >= MEMORY_SWEEP_SIZE) this.sweepExpired();
-      this.entries.set(sessionId, { entry, until: Date.now() + SESSION_CACHE_TTL_MS });
+      if (this.drops === dropsBefore) this.entries.set(sessionId, entry);
       return Promise.resolve();
     };
     return Promise.resolve({ fill });
@@ -58,11 +55,6 @@ export class MemorySessionCache<T = CachedSession> implements SessionCache<T> {
     this.drops += 1;
     for (const id of sessionIds) this.entries.delete(id);
     return Promise.resolve();
-  }
-
-  private sweepExpired(): void {
-    const now = Date.now();
-    for (const [id, cached] of this.entries) if (cached.until <= now) this.entries.delete(id);
   }
 }
 
