@@ -19,13 +19,14 @@ import {
   Message,
   MessagesRepository,
 } from '#database';
-import type { AdmissionGuard, NewQuestion } from '#database';
+import type { NewQuestion } from '#database';
 import { DocumentStorage } from '#documents';
 import { LlmError, LlmRegistry } from '#llm';
 import type { ModelRoute } from '#llm';
 import { ChatsService, presentChat } from '#chats';
 import { RealtimePublisher } from '#realtime';
 import { BudgetAdmission } from '#usage';
+import type { EffectiveLimits } from '#usage';
 import { countTokens } from '#text';
 import type { ChatMessagesQuery, EditMessageDto, ListMessagesQuery, MessagePage, SendMessageDto, SendMessageResponse } from './dto/message.dto';
 import { GenerationOutcome, GenerationService } from './generation/generation.service';
@@ -106,14 +107,14 @@ export class MessagesService {
     // Attachments deleted since are left out rather than failing the regenerate.
     const images = await this.loadImages(chat, await this.stillAttached(chat, question.document_ids ?? []));
     const options = this.optionsFor(chat, images.length > 0);
-    await this.admit(user, question.content);
+    const limits = await this.admit(user, question.content);
     const [history, context] = await Promise.all([
       this.historyUpTo(question.parent_id),
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
     const prompt = this.promptFor(chat, history, { text: question.content, images }, context.text, options.maxTokens);
     const answer = await this.store.insertAnswer(
-      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.withinBudget(user, prompt.tokens) },
+      { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.budgets.guard(user.id, prompt.tokens, limits) },
       { ...this.newAnswer(chat.id, options, context, question.id), prompt_tokens: prompt.tokens },
     );
     if (!answer) throw tooManyAnswers();
@@ -184,7 +185,7 @@ export class MessagesService {
     if (earlier) return this.repeated(earlier, question.content, request.stream);
     const images = await this.loadImages(chat, question.documentIds);
     const options = this.optionsFor(chat, images.length > 0);
-    await this.admit(user, question.content);
+    const limits = await this.admit(user, question.content);
     // Admitted before any work that costs (the query's embedding); then both reads at once.
     const [history, context] = await Promise.all([
       this.historyUpTo(question.parentId),
@@ -197,7 +198,7 @@ export class MessagesService {
         cap: this.config.limits.concurrentGenerationsPerUser,
         question: { ...question, documentIds: [...new Set(question.documentIds)] },
         idempotencyKey,
-        guard: this.withinBudget(user, prompt.tokens),
+        guard: this.budgets.guard(user.id, prompt.tokens, limits),
       },
       { ...this.newAnswer(chat.id, options, context), prompt_tokens: prompt.tokens },
     );
@@ -241,26 +242,20 @@ export class MessagesService {
   }
 
   /**
-   * Rate limit, and early refusals at the cap on answers in progress and at a
-   * budget (counting the question alone) before any work that costs; the
-   * insert enforces both atomically (see withinBudget).
+   * Rate limit, and an early refusal at a budget (counting the question alone)
+   * before any work that costs; returns the limits that apply. The insert
+   * enforces the budget (with these limits) and the cap on answers in progress
+   * atomically, under the user's lock: concurrent sends on any instance take
+   * turns, each counting the answers the others admitted (streaming ones
+   * included), so none slips past. (The cap is checked there only: a refusal
+   * at it is brief, and an early count cost every send a query.)
    */
-  private async admit(user: AuthUser, question: string): Promise<void> {
-    const [, inFlight] = await Promise.all([
+  private async admit(user: AuthUser, question: string): Promise<EffectiveLimits> {
+    const [, limits] = await Promise.all([
       this.rateLimiter.consume(messagesRateLimit(user.id, this.config)),
-      this.store.countStreaming(user.id),
       this.budgets.check(user.id, countTokens(question)),
     ]);
-    if (inFlight >= this.config.limits.concurrentGenerationsPerUser) throw tooManyAnswers();
-  }
-
-  /**
-   * The budget check run inside the insert's transaction, under the user's
-   * lock: concurrent sends on any instance take turns, each counting the
-   * answers the others admitted (streaming ones included), so none slips past.
-   */
-  private withinBudget(user: AuthUser, promptTokens: number): AdmissionGuard {
-    return (manager) => this.budgets.check(user.id, promptTokens, manager);
+    return limits;
   }
 
   /**

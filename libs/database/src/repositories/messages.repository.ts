@@ -74,15 +74,6 @@ export class MessagesRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  countStreaming(userId: number): Promise<number> {
-    return this.dataSource
-      .getRepository(Message)
-      .createQueryBuilder('message')
-      .innerJoin(Chat, 'chat', 'chat.id = message.chat_id')
-      .where("chat.user_id = :userId AND message.status = 'streaming'", { userId })
-      .getCount();
-  }
-
   findById(id: number): Promise<Message | null> {
     return this.dataSource.getRepository(Message).findOneBy({ id });
   }

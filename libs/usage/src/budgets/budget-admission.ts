@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TooManyRequestsError } from '#common';
 import { BUDGET_LIMITS, BudgetsRepository } from '#database';
-import type { UserUsage } from '#database';
+import type { AdmissionGuard, UserUsage } from '#database';
 import { effectiveLimits, EffectiveLimits, isoSeconds, refusal, resetOf, usageWindows, UsageWindows, usedOf } from './budget-rules';
 import type { MyUsageResponse } from './dto/my-usage.dto';
+
+const unlimited = (limits: EffectiveLimits) => BUDGET_LIMITS.every((limit) => limits[limit].limit === null);
 
 /** A user's limits and what they used, at one instant. */
 interface Standing {
@@ -23,15 +25,33 @@ interface Standing {
 export class BudgetAdmission {
   constructor(private readonly budgets: BudgetsRepository) {}
 
-  /** Throws TooManyRequestsError (Retry-After: until the window resets) when one more answer with this prompt would exceed a budget. */
-  async check(userId: number, promptTokens: number, manager?: EntityManager): Promise<void> {
+  /**
+   * Throws TooManyRequestsError (Retry-After: until the window resets) when one
+   * more answer with this prompt would exceed a budget; else returns the limits
+   * that apply, for the binding check to reuse (see `guard`).
+   */
+  async check(userId: number, promptTokens: number, manager?: EntityManager, known?: EffectiveLimits): Promise<EffectiveLimits> {
     const now = new Date();
-    const limits = effectiveLimits(await this.budgets.applicableTo(userId, manager));
+    const limits = known ?? effectiveLimits(await this.budgets.applicableTo(userId, manager));
     // Without any limit there is nothing to count.
-    if (BUDGET_LIMITS.every((limit) => limits[limit].limit === null)) return;
+    if (unlimited(limits)) return limits;
     const windows = usageWindows(now);
     const refused = refusal(limits, await this.budgets.usage(userId, windows, manager), promptTokens, windows);
     if (refused) throw new TooManyRequestsError((refused.resetsAt.getTime() - now.getTime()) / 1000, refused.detail);
+    return limits;
+  }
+
+  /**
+   * The binding check, run in the transaction that holds the user's lock and
+   * inserts the answer, with the limits the quick check found a moment before
+   * (what is counted is read again; what is allowed, an admin's setting, is not):
+   * none when nothing is limited, so an unlimited send pays no query for it.
+   */
+  guard(userId: number, promptTokens: number, limits: EffectiveLimits): AdmissionGuard | undefined {
+    if (unlimited(limits)) return undefined;
+    return async (manager) => {
+      await this.check(userId, promptTokens, manager, limits);
+    };
   }
 
   /** GET /api/me/usage: today's and this month's usage, and each limit with what remains of it. */
