@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fastUpstreamSection, targetsSummary } from './report-headline';
 
 type Results = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the JSON this run wrote
 
@@ -24,11 +25,15 @@ export function writeReport(file: string, r: Results): void {
     `Database: ${r.setup.database}; Redis: ${r.setup.redis}. The API and the LLM simulator run as their own processes;`,
     'the clients, the floors and the in-process parts (ingestion, retrieval) run in the bench process, all on this machine.',
     '',
-    'Reproduce: `npm run bench` (full) or `npm run bench -- --quick` (under 3 minutes). With `DATABASE_URL` and',
-    '`REDIS_URL` set, the API (and a worker) use them; otherwise everything is embedded. Results also go to',
+    'Reproduce: `npm run bench` (full) or `npm run bench -- --quick` (shorter phases, fewer conversations). With `DATABASE_URL` and',
+    '`REDIS_URL` set, the API (and a worker) use them, and the WEB_CONCURRENCY=2 phase runs; otherwise everything is embedded. Results also go to',
     '`bench/results/<name>.json`. Every figure is measured beside its floor in the same run.',
     '',
-    `## 1. Streaming (simulator: first token after ${r.setup.simulator.ttftMs} ms, then one every ${r.setup.simulator.interTokenMs} ms, ${r.setup.simulator.words} tokens)`,
+  );
+  lines.push(...targetsSummary(r));
+  if (r.fast_upstream) lines.push(...fastUpstreamSection(r.fast_upstream));
+  lines.push(
+    `## 2. Streaming (simulator: first token after ${r.setup.simulator.ttftMs} ms, then one every ${r.setup.simulator.interTokenMs} ms, ${r.setup.simulator.words} tokens)`,
     '',
     `N concurrent conversations each send ${cell(r.streaming.rounds)} messages back to back, their first sends spread over one answer's duration (steady state).`,
     'Floor: the same conversations streaming straight from the simulator. Added TTFT is the API\'s p50/p99 minus the floor\'s; relay ratio is the median',
@@ -78,7 +83,7 @@ export function writeReport(file: string, r: Results): void {
   );
 
   const t = r.throughput;
-  lines.push(`## 2. API throughput (${t.connections} connections, ${t.seconds} s each, authenticated but for the health check)`, '', `Floor: a bare \`node:http\` JSON handler: ${t.floor.requests_per_s} req/s, p99 ${t.floor.p99_ms} ms. Between the two, Express with helmet and the JSON body parser (no Nest) serving the same body: ${cell(t.express?.requests_per_s)} req/s, p99 ${cell(t.express?.p99_ms)} ms.`, '');
+  lines.push(`## 3. API throughput (${t.connections} connections, ${t.seconds} s each, authenticated but for the health check)`, '', `Floor: a bare \`node:http\` JSON handler: ${t.floor.requests_per_s} req/s, p99 ${t.floor.p99_ms} ms. Between the two, Express with helmet and the JSON body parser (no Nest) serving the same body: ${cell(t.express?.requests_per_s)} req/s, p99 ${cell(t.express?.p99_ms)} ms.`, '');
   table(
     ['route', 'req/s', 'ratio to floor', 'p50 ms', 'p99 ms', 'errors'],
     Object.entries(t.routes).map(([name, v]) => {
@@ -98,24 +103,26 @@ export function writeReport(file: string, r: Results): void {
   );
 
   const i = r.ingestion;
-  lines.push('## 3. Ingestion', '');
+  lines.push('## 4. Ingestion', '');
   table(
     ['measure', 'result', 'floor', 'target', 'status'],
     [
       [`text PDF (${i.text_pdf_pages} pages)`, `${i.text_pdf_pages_per_s} pages/s`, '—', '≥ 50 pages/s', mark(i.text_pdf_pages_per_s >= 50)],
       [`scanned PDF, page rendering for OCR (${i.ocr_pages} pages)`, `${cell(i.render_s_per_page)} s/page`, '—', '—', '—'],
       [`OCR, scanned PDF (${i.ocr_pages} pages)`, `${i.ocr_s_per_page} s/page`, `tesseract CLI ${cell(i.native_tesseract_s_per_page)} s/page (same images and model)`, '≤ 1.5× native', i.ocr_ratio_to_native === null ? 'n/a (tesseract not installed)' : `${i.ocr_ratio_to_native}× — ${mark(i.ocr_ratio_to_native <= 1.5)}`],
+      // benchChunking's seconds per text shape (bench/chunking.ts), when the run measured them.
+      ...Object.entries((r.chunking ?? {}) as Record<string, number>).map(([shape, seconds]) => [`chunking 60k words: ${shape}`, `${seconds} s`, '—', '≤ 0.3 s', mark(seconds <= 0.3)]),
     ],
   );
 
-  lines.push('## 4. Retrieval (hybrid search over one agent\'s chunks, top 6)', '');
+  lines.push('## 5. Retrieval (hybrid search over one agent\'s chunks, top 6)', '');
   table(
     ['chunks', 'vectors', 'queries', 'p50 ms', 'p99 ms', 'target', 'status'],
     r.retrieval.map((x: Results) => [x.chunks, x.vectors, x.queries, x.p50_ms, x.p99_ms, x.chunks >= 100_000 && x.vectors === 'none' ? 'p99 ≤ 30 ms' : '—', x.chunks >= 100_000 && x.vectors === 'none' ? mark(x.p99_ms <= 30) : '—']),
   );
 
   const m = r.memory;
-  lines.push('## 5. Memory (API process RSS)', '');
+  lines.push('## 6. Memory (API process RSS)', '');
   table(
     ['state', 'RSS MB', 'target', 'status'],
     [
@@ -126,11 +133,12 @@ export function writeReport(file: string, r: Results): void {
       [`during ${Math.max(...r.streaming.levels.map((l: Results) => l.concurrency))} concurrent streams`, m.during_max_streams_mb, '—', '—'],
     ],
   );
+  if (r.memory_after_idle) lines.push(...memoryAfterIdleSection(r.memory_after_idle));
 
   const h = r.hostile;
   const a = h.attack;
   lines.push(
-    `## 6. Hostile input (${h.seconds} s; documents read in ${h.jobs_run_in}, DOCUMENT_JOB_MEMORY_MB=${h.job_memory_mb})`,
+    `## 7. Hostile input (${h.seconds} s; documents read in ${h.jobs_run_in}, DOCUMENT_JOB_MEMORY_MB=${h.job_memory_mb})`,
     '',
     'Clients at once send hostile bodies (50,000 keys, 10,000-deep nesting, 200,000-item arrays, integers past their column, a NUL byte, a lone',
     'surrogate, a form to a JSON route, a login form of 600 fields) and socket events (hostile payloads; raw packets too deep, too wide, too long',
@@ -161,12 +169,39 @@ export function writeReport(file: string, r: Results): void {
 }
 
 /**
- * Section 7 from benchSearch's results (also printed by `node dist/bench/search.js`):
+ * "Memory after work and after idling", from benchMemory's results (bench/memory.ts):
+ * the API's RSS (all its processes) after many sends, with many streams open, and after idling.
+ */
+export function memoryAfterIdleSection(m: Results): string[] {
+  const heap = (h: Results | undefined) => (h?.heap_used_mb == null ? '—' : `${h.heap_used_mb} / ${cell(h.heap_total_mb)}`);
+  const lines = [
+    '### Memory after work and after idling',
+    '',
+    `After the phases above, on the same API: ${m.sends} sends answered (${m.send_errors} errors, ${cell(m.sends_seconds)} s, API CPU ${cell(m.api_cpu_ms_per_send)} ms per send),`,
+    `then ${m.streams} answers streamed at once over SSE (${m.streams_completed} completed), then ${m.idle_seconds} s of nothing. RSS summed over the API's processes.`,
+    '',
+    '| reading | RSS MB | V8 heap used / total MB | target | status |',
+    '|---|---|---|---|---|',
+  ];
+  const rows: unknown[][] = [
+    ['start', m.start_mb, heap(m.heap?.start), '—', '—'],
+    [`after ${m.sends} sends`, m.after_sends_mb, heap(m.heap?.after_sends), '—', '—'],
+    [`${m.streams} streams open (peak)`, m.during_streams_peak_mb, '—', '—', '—'],
+    ['after the streams', m.after_streams_mb, heap(m.heap?.after_streams), '—', '—'],
+    [`after ${m.idle_seconds} s idle`, m.after_idle_mb, heap(m.heap?.after_idle), '≤ 300 MB', m.after_idle_mb === null ? 'n/a' : mark(m.after_idle_mb <= 300)],
+  ];
+  for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+  lines.push('');
+  return lines;
+}
+
+/**
+ * Section 8 from benchSearch's results (also printed by `node dist/bench/search.js`):
  * GET /api/search's work over one user's messages, each kind of query timed apart.
  */
 export function searchSection(results: Results[]): string[] {
   const lines = [
-    '## 7. Search (GET /api/search: query and snippets over one user\'s messages, first pages of 20)',
+    '## 8. Search (GET /api/search: query and snippets over one user\'s messages, first pages of 20)',
     '',
     `Seeded: ${cell(results[0]?.messages)} messages of one user in chats of 20 (plus another user's), words drawn from a Zipf vocabulary with accents, in ${cell(results[0]?.seed_s)} s.`,
     '',
@@ -182,12 +217,12 @@ export function searchSection(results: Results[]): string[] {
 }
 
 /**
- * Section 8 from benchOpenAiCompat's results: what POST /v1/chat/completions
+ * Section 9 from benchOpenAiCompat's results: what POST /v1/chat/completions
  * adds to a fast upstream's streamed completion (also printed by `node dist/bench/openai-compat.js`).
  */
 export function openAiCompatSection(levels: Results[], upstream: Results): string[] {
   const lines = [
-    `## 8. OpenAI-compatible API (POST /v1/chat/completions, streamed; upstream: first token after ${cell(upstream?.ttftMs)} ms, then one every ${cell(upstream?.interTokenMs)} ms, ${cell(upstream?.words)} tokens)`,
+    `## 9. OpenAI-compatible API (POST /v1/chat/completions, streamed; upstream: first token after ${cell(upstream?.ttftMs)} ms, then one every ${cell(upstream?.interTokenMs)} ms, ${cell(upstream?.words)} tokens)`,
     '',
     'N clients each ask 5 completions back to back with an API key, through an agent (system prompt, retrieval, rate limit, budgets, breaker, ledger row).',
     'Floor: the same completions asked of the upstream directly. Added = through the API minus the floor, at the same percentile.',

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../../test/support/free-port';
 
@@ -18,10 +18,59 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** The process and its descendants (the workers of a WEB_CONCURRENCY primary, document jobs), live ones only. */
+export function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${pids[i]}/task`)) {
+        const children = readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8').trim();
+        if (children) pids.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU time of a process and all its descendants, in ms: the live ones' own
+ * time, plus what the root has collected from children that exited (cutime,
+ * cstime), so a worker that ends during a phase still counts.
+ */
+export function treeCpuMs(pid: number): number {
+  let total = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1].split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]) + (member === pid ? Number(fields[13]) + Number(fields[14]) : 0);
+      total += (ticks * 1000) / 100;
+    } catch {
+      // exited between listing and reading: its time is in its parent's cutime once reaped
+    }
+  }
+  return total;
+}
+
+/** RSS of each process of the tree (root first) and their sum, in MB. */
+export function treeRssMb(pid: number): { per_process: number[]; total: number } {
+  const perProcess = processTree(pid).map((member) => {
+    try {
+      return rssMb(member);
+    } catch {
+      return 0;
+    }
+  });
+  return { per_process: perProcess, total: perProcess.reduce((a, b) => a + b, 0) };
+}
+
 export interface Child {
   process: ChildProcess;
   url: string;
   stop: () => Promise<void>;
+  /** The last 4,000 characters it wrote (stdout and stderr), to tell why it died. */
+  log: () => string;
 }
 
 async function waitFor(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -37,8 +86,8 @@ async function waitFor(url: string, child: ChildProcess, log: () => string): Pro
   throw new Error(`not ready: ${url}\n${log()}`);
 }
 
-function start(script: string, args: string[], env: Record<string, string | undefined>): { child: ChildProcess; log: () => string } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script), ...args], {
+function start(script: string, args: string[], env: Record<string, string | undefined>, nodeArgs: string[] = []): { child: ChildProcess; log: () => string } {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,19 +113,19 @@ export async function startSimulator(ttftMs: number, interTokenMs: number): Prom
   const { child, log } = start('test/support/llm-simulator/main.js', ['--port', String(port), '--ttft-ms', String(ttftMs), '--inter-token-ms', String(interTokenMs)], {});
   const url = `http://127.0.0.1:${port}/v1`;
   await waitFor(`${url}/models`, child, log);
-  return { process: child, url, stop: stopper(child) };
+  return { process: child, url, stop: stopper(child), log };
 }
 
-/** The built API as a user runs it; embedded unless DATABASE_URL/REDIS_URL are set. */
-export async function startApi(env: Record<string, string | undefined>): Promise<Child> {
+/** The built API as a user runs it; embedded unless DATABASE_URL/REDIS_URL are set. `nodeArgs` go before the script (a preload). */
+export async function startApi(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
-  const { child, log } = start('apps/api/src/main.js', [], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  const { child, log } = start('apps/api/src/main.js', [], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/health/ready`, child, log);
-  return { process: child, url, stop: stopper(child) };
+  return { process: child, url, stop: stopper(child), log };
 }
 
 export function startWorker(env: Record<string, string | undefined>): Child {
-  const { child } = start('apps/worker/src/main.js', [], { LOG_LEVEL: 'warn', ...env });
-  return { process: child, url: '', stop: stopper(child) };
+  const { child, log } = start('apps/worker/src/main.js', [], { LOG_LEVEL: 'warn', ...env });
+  return { process: child, url: '', stop: stopper(child), log };
 }
