@@ -6,6 +6,7 @@ import type { ResumePoint } from '../last-event-id';
 import { finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
 import type { GenerationEvent } from './generation-events';
+import type { Unsubscribe } from '#realtime';
 import { StreamSlots } from './stream-slots';
 import type { AuthUser } from '#auth';
 
@@ -103,21 +104,29 @@ export class AnswerStreamService {
       response.write(text);
       if (ends) finish();
     };
-    // Subscribe before reading the log, holding live events until the replay is written.
-    const unsubscribe = await this.events.subscribe(chatId, (event) => (live ? live.push(event) : write([event])));
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
-    const storeCheck = setTimeout(() => {
-      if (!heard && !finished) void this.endIfAlreadyOver(latest.id, write);
-    }, STORE_CHECK_MS);
+    let unsubscribe: Unsubscribe | null = null;
+    let heartbeat: NodeJS.Timeout | null = null;
+    let storeCheck: NodeJS.Timeout | null = null;
+    const leave = (stop: Unsubscribe) =>
+      stop().catch((error: unknown) => this.logger.warn({ err: error, chat_id: chatId }, 'Could not unsubscribe from a chat feed'));
     const finish = () => {
       if (finished) return;
       finished = true;
-      clearInterval(heartbeat);
-      clearTimeout(storeCheck);
-      unsubscribe().catch((error: unknown) => this.logger.warn({ err: error, chat_id: chatId }, 'Could not unsubscribe from a chat feed'));
+      if (heartbeat) clearInterval(heartbeat);
+      if (storeCheck) clearTimeout(storeCheck);
+      if (unsubscribe) void leave(unsubscribe);
       response.end();
     };
+    // Before the first wait: a client gone meanwhile must not leave a subscription and timers behind.
     response.on('close', finish);
+    // Subscribe before reading the log, holding live events until the replay is written.
+    const subscribed = await this.events.subscribe(chatId, (event) => (live ? live.push(event) : write([event])));
+    if (finished) return void leave(subscribed);
+    unsubscribe = subscribed;
+    heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
+    storeCheck = setTimeout(() => {
+      if (!heard && !finished) void this.endIfAlreadyOver(latest.id, write);
+    }, STORE_CHECK_MS);
 
     const logged = await this.events.history(latest.id, lastSeq);
     const held = live;
