@@ -55,5 +55,8 @@ export async function docxWithHugeBody(megabytes: number): Promise<Buffer> {
 /** About a megabyte of words with no paragraph or sentence break (it once cost a minute of chunking). */
 export const textWithoutBreaks = (): Buffer => Buffer.from(Array.from({ length: 180_000 }, (_, i) => `mot${i % 97}`).join(' '));
 
-/** Three million one-letter paragraphs: 9 MB, within a 10,000,000-character cap, but millions of pieces to chunk (past 128 MB of job memory). */
-export const confettiText = (): Buffer => Buffer.from('a\n\n'.repeat(3_000_000));
+/**
+ * Three million one-letter headings: 9 MB, within a 10,000,000-character cap, but each heading starts a
+ * chunk of its own: millions of chunks to hold (past 128 MB of job memory).
+ */
+export const confettiText = (): Buffer => Buffer.from('A\n\n'.repeat(3_000_000));

@@ -36,7 +36,7 @@ import type { Prompt } from './generation/prompt-builder';
 import type { ChatWithMessages } from './chat-history.presenter';
 import { pageMessages, withSiblings } from './message-page';
 import { messagesRateLimit } from './messages-rate-limit';
-import { MessageResponse, presentMessage } from './message.presenter';
+import { MessageResponse, presentMessage, presentMessageWithSiblings } from './message.presenter';
 import type { AuthUser } from '#auth';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
@@ -113,12 +113,13 @@ export class MessagesService {
       this.context.build(question.content, { chatId: chat.id, agent: chat.agent!, userId: user.id }),
     ]);
     const prompt = this.promptFor(chat, history, { text: question.content, images }, context.text, options.maxTokens);
-    const answer = await this.store.insertAnswer(
+    const inserted = await this.store.insertAnswer(
       { userId: user.id, cap: this.config.limits.concurrentGenerationsPerUser, guard: this.budgets.guard(user.id, prompt.tokens, limits) },
       { ...this.newAnswer(chat.id, options, context, question.id), prompt_tokens: prompt.tokens },
     );
-    if (!answer) throw tooManyAnswers();
-    const [presented] = await withSiblings(this.tree, [answer]);
+    if (!inserted) throw tooManyAnswers();
+    const { answer, siblingIds } = inserted;
+    const presented = presentMessageWithSiblings(answer, siblingIds.get(answer.id));
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presented });
     // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
     void this.startAnswer(chat, answer, options, prompt, images.length ? 'vision' : 'regenerate');
@@ -205,7 +206,9 @@ export class MessagesService {
     if (!inserted) throw tooManyAnswers();
     if (!inserted.created) return this.repeated(inserted.exchange, question.content, request.stream);
     const { userMessage, assistantMessage } = inserted.exchange;
-    const [user_message, assistant_message] = await withSiblings(this.tree, [userMessage, assistantMessage]);
+    const [user_message, assistant_message] = [userMessage, assistantMessage].map((message) =>
+      presentMessageWithSiblings(message, inserted.siblingIds.get(message.id)),
+    );
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, user_message, assistant_message });
     // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
     const done = this.startAnswer(chat, assistantMessage, options, prompt, images.length ? 'vision' : 'answer');

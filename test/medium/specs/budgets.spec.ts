@@ -58,7 +58,10 @@ describe('Budgets (BudgetsService, BudgetAdmission)', () => {
       [null, null, null],
       [null, null, null],
     ]);
-    await expect(admission.check(user.id, 1_000_000)).resolves.toBeUndefined();
+    const limits = await admission.check(user.id, 1_000_000);
+    expect(Object.values(limits).map((l) => l.limit)).toEqual([null, null, null]);
+    // Nothing to hold the insert to: the send's transaction pays no query for budgets.
+    expect(admission.guard(user.id, 1_000_000, limits)).toBeUndefined();
   });
 
   it("takes the most generous of the user's own and their groups' limits, each limit on its own; the default only where none sets it", async () => {
@@ -126,10 +129,16 @@ describe('Budgets (BudgetsService, BudgetAdmission)', () => {
     const user = await ctx.factories.user();
     await set({ scope: 'default' }, { tokens_per_day: 300 });
     await spend(user, [{ tokens: 250 }]);
-    await expect(admission.check(user.id, 50)).resolves.toBeUndefined();
+    const limits = await admission.check(user.id, 50);
+    expect(limits.tokens_per_day).toMatchObject({ limit: 300, source: { scope: 'default' } });
     expect(await refusal(user, 51)).toMatchObject({
       detail: expect.stringMatching(/^Daily token budget would be exceeded: 250 of 300 tokens used and this message needs about 51; resets at /),
     });
+    // The binding check reuses the limits read a moment before and counts again what is used.
+    const guard = admission.guard(user.id, 50, limits)!;
+    await expect(data().transaction((manager) => guard(manager))).resolves.toBeUndefined();
+    await spend(user, [{ tokens: 1 }]);
+    await expect(data().transaction((manager) => guard(manager))).rejects.toThrow(/Daily token budget would be exceeded: 251 of 300/);
   });
 
   it('sets and removes budgets: 404 for a missing user, group or budget; each change audited with its limits', async () => {

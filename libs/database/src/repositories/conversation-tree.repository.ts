@@ -20,6 +20,16 @@ export type PathMessage = Pick<Message, 'role' | 'content'> &
 export const MESSAGE_TSV_SQL = (parameter: string) => tsvectorSql(parameter);
 
 /**
+ * The ids of the message `m`'s siblings (the children of its parent; for a
+ * first question, the chat's roots), in id order, as the statement's snapshot
+ * sees them: a message inserted by the same statement is not among them.
+ */
+export const SIBLING_IDS_SQL = (m: string) => `COALESCE(
+    (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE s.parent_id = ${m}.parent_id),
+    (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE ${m}.parent_id IS NULL AND s.chat_id = ${m}.chat_id AND s.parent_id IS NULL)
+  )`;
+
+/**
  * Reads of a chat's message tree (messages.parent_id: an answer's parent is
  * its question; a question's, the answer it follows). The active path is the
  * walk from the chat's active leaf up to the root.
@@ -115,11 +125,7 @@ export class ConversationTreeRepository {
   async siblingIds(ids: number[]): Promise<Map<number, number[]>> {
     if (ids.length === 0) return new Map();
     const rows: { id: number; sibling_ids: number[] }[] = await this.dataSource.query(
-      `SELECT m.id, COALESCE(
-           (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE s.parent_id = m.parent_id),
-           (SELECT array_agg(s.id ORDER BY s.id) FROM messages s WHERE m.parent_id IS NULL AND s.chat_id = m.chat_id AND s.parent_id IS NULL)
-         ) AS sibling_ids
-       FROM messages m WHERE m.id = ANY($1::int[])`,
+      `SELECT m.id, ${SIBLING_IDS_SQL('m')} AS sibling_ids FROM messages m WHERE m.id = ANY($1::int[])`,
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row.sibling_ids.map(Number)]));

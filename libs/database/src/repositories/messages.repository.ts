@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Chat } from '../entities/chat.entity';
 import { Message } from '../entities/message.entity';
-import { MESSAGE_TSV_SQL } from './conversation-tree.repository';
+import { MESSAGE_TSV_SQL, SIBLING_IDS_SQL } from './conversation-tree.repository';
 import { unaccent } from './search/text-search';
 
 // Two-key advisory locks live apart from the one-key ones (migrations, users).
@@ -15,6 +15,11 @@ export interface Exchange {
   userMessage: Message;
   assistantMessage: Message;
 }
+
+/** Messages just inserted, each with its siblings' ids (itself included, in id order). */
+export type WithSiblings<T> = T & { siblingIds: Map<number, number[]> };
+
+type InsertedRow = Message & { earlier_sibling_ids: number[] | null };
 
 /** Every column but the full-text one, which is never read back. */
 const RETURNED = `id, content, role, chat_id, llm_model, llm_provider, status, heartbeat_at, idempotency_key, error, parent_id,
@@ -123,7 +128,7 @@ export class MessagesRepository {
   insertExchange(
     request: { userId: number; cap: number; question: NewQuestion; idempotencyKey?: string; guard?: AdmissionGuard },
     answer: Partial<Message>,
-  ): Promise<{ exchange: Exchange; created: boolean } | null> {
+  ): Promise<WithSiblings<{ exchange: Exchange; created: true }> | { exchange: Exchange; created: false } | null> {
     const { userId, cap, question, idempotencyKey, guard } = request;
     const chatId = answer.chat_id!;
     return this.underUserLock(userId, async (manager) => {
@@ -136,7 +141,7 @@ export class MessagesRepository {
         ]);
       }
       await guard?.(manager);
-      const rows: Message[] = await manager.query(
+      const rows: InsertedRow[] = await manager.query(
         `WITH admitted AS (${UNDER_CAP}),
          question AS (
            INSERT INTO messages (chat_id, role, content, status, idempotency_key, parent_id, document_ids, tsv)
@@ -148,7 +153,8 @@ export class MessagesRepository {
          ), leaf AS (
            UPDATE chats SET active_leaf_id = answer.id FROM answer WHERE chats.id = $3
          )
-         SELECT * FROM question UNION ALL SELECT * FROM answer`,
+         SELECT question.*, ${SIBLING_IDS_SQL('question')} AS earlier_sibling_ids FROM question
+         UNION ALL SELECT answer.*, NULL FROM answer`,
         [
           userId,
           cap,
@@ -161,10 +167,10 @@ export class MessagesRepository {
         ],
       );
       if (rows.length === 0) return null;
-      const messages = manager.getRepository(Message);
-      const byRole = new Map(rows.map((row) => [row.role, messages.create(row)]));
+      const { messages, siblingIds } = this.inserted(manager, rows);
+      const [userMessage, assistantMessage] = ['user', 'assistant'].map((role) => messages.find((message) => message.role === role)!);
       // The answer became the chat's active leaf in the same statement (`leaf`).
-      return { exchange: { userMessage: byRole.get('user')!, assistantMessage: byRole.get('assistant')! }, created: true };
+      return { exchange: { userMessage, assistantMessage }, created: true, siblingIds };
     });
   }
 
@@ -173,10 +179,13 @@ export class MessagesRepository {
    * other answers), made the chat's active leaf; null when the cap is reached;
    * `guard` may refuse it by throwing.
    */
-  insertAnswer(request: { userId: number; cap: number; guard?: AdmissionGuard }, answer: Partial<Message>): Promise<Message | null> {
+  insertAnswer(
+    request: { userId: number; cap: number; guard?: AdmissionGuard },
+    answer: Partial<Message>,
+  ): Promise<WithSiblings<{ answer: Message }> | null> {
     return this.underUserLock(request.userId, async (manager) => {
       await request.guard?.(manager);
-      const rows: Message[] = await manager.query(
+      const rows: InsertedRow[] = await manager.query(
         `WITH answer AS (
            INSERT INTO messages (${ANSWER_COLUMNS})
            SELECT $3, $4, $5, $6, $13::int, $7, $8, $9::jsonb, $10::int, $11::float8, $12::int, now() FROM (${UNDER_CAP}) AS admitted
@@ -184,11 +193,20 @@ export class MessagesRepository {
          ), leaf AS (
            UPDATE chats SET active_leaf_id = answer.id FROM answer WHERE chats.id = $3
          )
-         SELECT * FROM answer`,
+         SELECT answer.*, ${SIBLING_IDS_SQL('answer')} AS earlier_sibling_ids FROM answer`,
         [request.userId, request.cap, ...answerValues(answer), answer.parent_id],
       );
-      return rows.length === 0 ? null : manager.getRepository(Message).create(rows[0]);
+      if (rows.length === 0) return null;
+      const { messages, siblingIds } = this.inserted(manager, rows);
+      return { answer: messages[0], siblingIds };
     });
+  }
+
+  /** Rows of messages just inserted as entities, and each one's siblings: those before it, then itself. */
+  private inserted(manager: EntityManager, rows: InsertedRow[]): { messages: Message[]; siblingIds: Map<number, number[]> } {
+    const repository = manager.getRepository(Message);
+    const siblingIds = new Map(rows.map((row) => [row.id, [...(row.earlier_sibling_ids ?? []), row.id]]));
+    return { messages: rows.map(({ earlier_sibling_ids: _earlier, ...row }) => repository.create(row)), siblingIds };
   }
 
 
