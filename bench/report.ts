@@ -143,7 +143,7 @@ export function writeReport(file: string, r: Results): void {
     'Clients at once send hostile bodies (50,000 keys, 10,000-deep nesting, 200,000-item arrays, integers past their column, a NUL byte, a lone',
     'surrogate, a form to a JSON route, a login form of 600 fields) and socket events (hostile payloads; raw packets too deep, too wide, too long',
     'or past MAX_JSON_BODY_KB, each on a connection of its own), while four hostile documents are read: a DOCX under 1 MB inflating to ~190 MB,',
-    'a PDF holding a 1 GB compressed content stream, 1 MB of text without a break, and 9 MB of one-letter paragraphs that need more than the',
+    'a PDF holding a 1 GB compressed content stream, 1 MB of text without a break, and 9 MB of one-letter headings (each its own chunk) that need more than the',
     'job memory. It lasts until the documents are read (at least the minimum time); `GET /api/health` is probed every ~20 ms throughout and',
     'the RSS of the API and worker sampled every 50 ms.',
     '',
