@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeysService } from '#api-keys';
 import { AuditLog } from '#audit';
 import type { AuditEntry } from '#audit';
@@ -11,6 +12,10 @@ import { ProviderGroups } from '#groups';
 import { UsersService } from '#users';
 import type { IdTokenClaims } from './oidc-client';
 import { trigrammeCandidates } from './trigramme-candidates';
+
+// How long a first sign-in that lost a race waits for the winner's identity: 20 × 50 ms.
+const WINNER_LOOKUPS = 20;
+const WINNER_LOOKUP_INTERVAL_MS = 50;
 
 /** Who signed in: our user and the identity that matched them. */
 export interface ResolvedAccount {
@@ -68,12 +73,24 @@ export class OidcAccounts {
       account = await this.firstSignIn(claims, email).catch(async (error: unknown) => {
         // Two first sign-ins of one person at once (two tabs): the one that lost the race on the unique
         // email or identity finds the winner's identity, and signs in to it rather than failing.
-        const winner = await this.identities.findByIssuerSubject(claims.iss, claims.sub);
+        const winner = await this.winnerOf(claims);
         if (!winner?.user) throw error;
         return { user: winner.user, identity: winner };
       });
     }
     return { ...account, user: await this.applyProviderRoles(account.user, claims) };
+  }
+
+  /**
+   * The identity a concurrent first sign-in made. The winner creates the account, then its identity, in
+   * two statements: the loser, refused on the account's email in between, gives it a moment.
+   */
+  private async winnerOf(claims: IdTokenClaims): Promise<UserIdentity | null> {
+    for (let attempt = 1; ; attempt++) {
+      const winner = await this.identities.findByIssuerSubject(claims.iss, claims.sub);
+      if (winner?.user || attempt >= WINNER_LOOKUPS) return winner;
+      await sleep(WINNER_LOOKUP_INTERVAL_MS);
+    }
   }
 
   private checkDomain(email: string): void {
