@@ -11,7 +11,7 @@ export interface TargetRow {
 const cell = (value: unknown) => (value === null || value === undefined ? 'n/a' : String(value));
 const both = (a: unknown, b: unknown, unit = ' ms') => `${cell(a)} / ${cell(b)}${unit}`;
 const within = (limit: number, ...values: unknown[]) => (values.some((v) => typeof v !== 'number') ? null : values.every((v) => (v as number) <= limit));
-export const mark = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'met' : '**missed**');
+export const mark = (ok: boolean | null, target = '') => (ok === null ? (target === '(reference)' ? '' : 'n/a') : ok ? 'met' : '**missed**');
 
 /** The resource comparison level for WEB_CONCURRENCY: 500 in a full run, else the largest level both ran. */
 function clusterLevel(f: Results): { single?: Results; clustered?: Results; concurrency?: number } {
@@ -23,6 +23,12 @@ function clusterLevel(f: Results): { single?: Results; clustered?: Results; conc
     single: f.steady.levels.find((l: Results) => l.concurrency === concurrency),
     clustered: clusteredLevels.find((l) => l.concurrency === concurrency),
   };
+}
+
+/** Not a target: the bare relay's CPU per answer, the floor the CPU target sits against on this machine. */
+function floorRow(floor: Results | undefined): TargetRow {
+  const figure = `floor of this machine: a bare relay's CPU per 50-token answer, ${cell(floor?.concurrency)} conversations (one read and one write per token, nothing else)`;
+  return { figure, result: floor ? `${cell(floor.cpu?.api_ms_per_answer)} ms` : 'not run', target: '(reference)', ok: null };
 }
 
 /** Issue 20's done-when figures, each beside its target; fast upstream unless said otherwise. */
@@ -42,6 +48,7 @@ export function headlineTargets(r: Results): TargetRow[] {
       at200
         ? { figure: 'API CPU per 50-token answer, 200 conversations (SSE / Socket.IO)', result: both(at200.sse.cpu?.api_ms_per_answer, at200.socket.cpu?.api_ms_per_answer), target: '≤ 2 ms', ok: within(2, at200.sse.cpu?.api_ms_per_answer, at200.socket.cpu?.api_ms_per_answer) }
         : { figure: 'API CPU per 50-token answer, 200 conversations', result: 'not run (quick)', target: '≤ 2 ms', ok: null },
+      floorRow(f.relay_floor),
       at200
         ? { figure: 'steady state: added TTFT p99, 200 conversations (SSE / Socket.IO)', result: both(at200.sse.added_ttft_p99_ms, at200.socket.added_ttft_p99_ms), target: '≤ 15 ms', ok: within(15, at200.sse.added_ttft_p99_ms, at200.socket.added_ttft_p99_ms) }
         : { figure: 'steady state: added TTFT p99, 200 conversations', result: 'not run (quick)', target: '≤ 15 ms', ok: null },
@@ -100,7 +107,7 @@ export function targetsSummary(r: Results): string[] {
   return [
     '## Targets',
     '',
-    ...table(['figure', 'result', 'target', 'status'], headlineTargets(r).map((t) => [t.figure, t.result, t.target, mark(t.ok)])),
+    ...table(['figure', 'result', 'target', 'status'], headlineTargets(r).map((t) => [t.figure, t.result, t.target, mark(t.ok, t.target)])),
   ];
 }
 
@@ -155,6 +162,7 @@ export function fastUpstreamSection(f: Results): string[] {
     ...steadyTable(f.steady.levels),
     `RSS of the API during ${Math.max(...f.steady.levels.map((l: Results) => l.concurrency))} conversations (peak): ${cell(f.steady.rss_during_max_streams_mb)} MB.`,
     '',
+    ...floorLines(f.relay_floor),
     '### The same with WEB_CONCURRENCY=2 (a primary and two workers on one port)',
     '',
   ];
@@ -173,6 +181,19 @@ export function fastUpstreamSection(f: Results): string[] {
   if (!profiles.length) lines.push('Not profiled: every fast-upstream target above is met.', '');
   for (const profile of profiles) lines.push(...profileSection(profile));
   return lines;
+}
+
+/** The bare relay (bench/lib/bare-relay.ts) measured like the API: what this machine costs before any of the API's work. */
+function floorLines(floor: Results | undefined): string[] {
+  if (!floor) return [];
+  return [
+    `The machine's floor: the same steady state at ${floor.concurrency} conversations through a bare relay (bench/lib/bare-relay.ts, its own process: each`,
+    'request passed to the simulator, each chunk of the answer written back as it comes; no authentication, storage, events, resume or parsing).',
+    '',
+    ...table(['conversations', 'added TTFT p50/p99 ms', 'answers/s', 'relay CPU per answer ms', 'relay CPU %', 'lost/reordered'], [
+      [floor.concurrency, both(floor.added_ttft_p50_ms, floor.added_ttft_p99_ms, ''), floor.cpu?.answers_per_s, floor.cpu?.api_ms_per_answer, floor.cpu?.api_pct, floor.lost_or_reordered],
+    ]),
+  ];
 }
 
 function profileSection(s: Results): string[] {

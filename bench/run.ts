@@ -8,6 +8,7 @@ import { benchAllAtOnce, benchFirstSendsAfterBoot, benchOneAtATime, FAST_PROFILE
 import { benchHostile, HOSTILE_ENV } from './hostile';
 import { benchIngestion } from './ingestion';
 import { benchOpenAiCompat, FAST_UPSTREAM } from './openai-compat';
+import { benchRelayFloor } from './relay-floor';
 import { ApiClient } from './lib/api-client';
 import { profileApi, ProfileSummary } from './lib/cpu-profile';
 import { processTree, rssMb, startApi, startSimulator, startWorker } from './lib/processes';
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
       one_at_a_time: await benchOneAtATime(client, sim.url, chats[0], fast.oneAtATime),
       all_at_once: await benchAllAtOnce(client, sim.url, chats.slice(0, fast.atOnce), fast.bursts),
       steady: await benchStreaming(client, sim.url, { api: pid, simulator: simulator.pid }, chats, fast.levels, FAST_PROFILE, fast.rounds),
+      // The machine's own floor for the steady-state figures, at the level of the CPU target.
+      relay_floor: await benchRelayFloor(simulator, fast.profileLevel, FAST_PROFILE, fast.rounds),
       clustered: await benchClustered(env, simulator, seeded.token, chats, fast.levels, FAST_PROFILE, fast.rounds, fast.clusteredDeadlineSeconds),
       profiles,
     };

@@ -125,6 +125,15 @@ export async function startApi(env: Record<string, string | undefined>, nodeArgs
   return { process: child, url, stop: stopper(child), log };
 }
 
+/** The bare relay (bench/lib/bare-relay.ts) in front of `upstreamUrl`: the floor of what any API adds. */
+export async function startBareRelay(upstreamUrl: string): Promise<Child> {
+  const port = await freePort();
+  const { child, log } = start('bench/lib/bare-relay.js', [String(port), upstreamUrl], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health`, child, log);
+  return { process: child, url, stop: stopper(child), log };
+}
+
 export function startWorker(env: Record<string, string | undefined>): Child {
   const { child, log } = start('apps/worker/src/main.js', [], { LOG_LEVEL: 'warn', ...env });
   return { process: child, url: '', stop: stopper(child), log };
