@@ -2,8 +2,12 @@ export interface IdleTrimSettings {
   /** Checks in a row the event loop must have been this idle (0..1 of the time busy) before a collection. */
   quietChecks: number;
   maxBusyRatio: number;
-  /** Heap held beyond the objects in use, past which a quiet process collects its garbage. */
-  slackBytes: number;
+  /**
+   * Heap size past which a quiet process collects its garbage. Not "heap held
+   * beyond its use": V8 counts dead objects as used until it collects them, so
+   * a heap grown under load can read 300 of 327 MB used with some 65 MB alive.
+   */
+  minHeapBytes: number;
   /** Collections per quiet period: a second one returns what the first left fragmented. */
   maxCollections: number;
 }
@@ -12,14 +16,13 @@ export interface IdleTrimReading {
   /** The share of the last interval the event loop was busy (event loop utilisation). */
   busyRatio: number;
   heapTotalBytes: number;
-  heapUsedBytes: number;
 }
 
 /**
  * Decides, from readings taken at a fixed interval, when a quiet process
  * should collect its garbage: only once it has been idle for a while (never
  * under load, where a forced collection would cost latency), only while its
- * heap holds much more than it uses, and a bounded number of times per quiet
+ * heap is large, and a bounded number of times per quiet
  * period (an idle process does not collect at every check).
  */
 export class IdleTrimPolicy {
@@ -38,7 +41,7 @@ export class IdleTrimPolicy {
     return (
       this.quiet >= this.settings.quietChecks &&
       this.collections < this.settings.maxCollections &&
-      reading.heapTotalBytes - reading.heapUsedBytes > this.settings.slackBytes
+      reading.heapTotalBytes > this.settings.minHeapBytes
     );
   }
 
