@@ -17,6 +17,7 @@ import { FeedbackModule } from '#feedback';
 import { GroupsModule } from '#groups';
 import { HealthModule } from '#health';
 import { MetricsModule } from '#health';
+import { McpModule } from '#mcp';
 import { MessagesModule } from '#messages';
 import { SharingModule } from '#sharing';
 import { ApiKeysModule } from '#api-keys';
@@ -52,6 +53,7 @@ export class AppModule {
         TransferModule,
         ChatsModule,
         DocumentsModule,
+        McpModule,
         MessagesModule,
         FeedbackModule,
         SharingModule,

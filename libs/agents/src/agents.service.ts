@@ -143,7 +143,8 @@ export class AgentsService {
     return (await this.findVisible(user, id)).id;
   }
 
-  private async findEditable(user: AuthUser, id: number): Promise<Agent> {
+  /** The agent if the caller may change it: visible (else 404) and theirs, or they are an admin (else 403). */
+  async findEditable(user: AuthUser, id: number): Promise<Agent> {
     const agent = await this.findVisible(user, id);
     if (agent.owner_id !== user.id && !user.is_admin) {
       throw new ForbiddenError('Only the owner or an admin may change this agent');

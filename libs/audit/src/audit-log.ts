@@ -9,7 +9,7 @@ export interface AuditActor {
   email: string;
 }
 
-export const AUDIT_TARGET_TYPES = ['user', 'group', 'agent', 'document', 'session', 'budget', 'route', 'api_key'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'group', 'agent', 'document', 'session', 'budget', 'route', 'api_key', 'mcp_server'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export interface AuditTarget {

@@ -215,6 +215,40 @@ describe('loadConfig', () => {
     expect(loadConfig({ MAX_JSON_DEPTH: '8', MAX_JSON_VALUES: '2000' }, '/srv').limits.bodyShape).toEqual({ maxDepth: 8, maxValues: 2000 });
     expect(problemsOf({ MAX_JSON_VALUES: '5' })).toEqual(['MAX_JSON_VALUES: must be between 10 and 1000000 (got "5")']);
   });
+
+  it('keeps MCP tools safe by default: no local commands, bounded calls, secret-looking arguments redacted', () => {
+    const secret = 'j'.repeat(40);
+    const { mcp } = loadConfig({ JWT_SECRET_KEY: secret }, '/srv');
+    expect(mcp).toMatchObject({ allowStdio: false, toolTimeoutSeconds: 30, maxResultBytes: 65536, maxRounds: 5, toolCallsPerMinute: 30, secretKey: secret });
+    expect(['password', 'API_KEY', 'Authorization', 'refresh_token'].every((key) => mcp.auditRedact.test(key))).toBe(true);
+    expect(mcp.auditRedact.test('query')).toBe(false);
+
+    const custom = loadConfig({ MCP_ALLOW_STDIO: 'true', MCP_AUDIT_REDACT: '(?i)^pin$', MCP_SECRET_KEY: 'm'.repeat(32) }, '/srv').mcp;
+    expect(custom).toMatchObject({ allowStdio: true, secretKey: 'm'.repeat(32) });
+    expect([custom.auditRedact.test('PIN'), custom.auditRedact.test('pinned')]).toEqual([true, false]);
+  });
+
+  it('names each bad MCP_* variable, never quoting the secret key', () => {
+    const problems = problemsOf({
+      MCP_ALLOW_STDIO: 'maybe',
+      MCP_TOOL_TIMEOUT_SECONDS: '0',
+      MCP_MAX_RESULT_BYTES: 'lots',
+      MCP_MAX_ROUNDS: '100',
+      MCP_TOOL_CALLS_PER_MINUTE: '-1',
+      MCP_AUDIT_REDACT: '(unclosed',
+      MCP_SECRET_KEY: 'short-secret',
+    });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'MCP_ALLOW_STDIO',
+      'MCP_AUDIT_REDACT',
+      'MCP_MAX_RESULT_BYTES',
+      'MCP_MAX_ROUNDS',
+      'MCP_SECRET_KEY',
+      'MCP_TOOL_CALLS_PER_MINUTE',
+      'MCP_TOOL_TIMEOUT_SECONDS',
+    ]);
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
 });
 
 const OIDC = {

@@ -149,6 +149,8 @@ export interface AppConfig {
     jobTimeoutSeconds: number;
     ocrWorkers: number;
   };
+  /** Tools from MCP servers (libs/mcp). */
+  mcp: McpConfig;
   retrieval: {
     chunkTokens: number;
     chunkOverlapTokens: number;
@@ -156,6 +158,35 @@ export interface AppConfig {
     contextTokens: number;
     topK: number;
   };
+}
+
+export interface McpConfig {
+  /** MCP_ALLOW_STDIO: servers run as local commands may be registered and started. */
+  allowStdio: boolean;
+  toolTimeoutSeconds: number;
+  /** A tool result is cut past this many bytes (UTF-8). */
+  maxResultBytes: number;
+  /** Model calls that may ask for tools in one answer. */
+  maxRounds: number;
+  /** Tool calls one user's answers may make per minute. */
+  toolCallsPerMinute: number;
+  /** Argument keys whose values the audit records as "[redacted]". */
+  auditRedact: RegExp;
+  /** Keying material for the servers' stored secrets: MCP_SECRET_KEY, else the JWT secret (never logged). */
+  secretKey: string;
+}
+
+/** A regular expression from the environment; a leading `(?i)` (the seed's syntax) means case-insensitive. */
+function readRegExp(read: EnvReader, name: string, fallback: RegExp): RegExp {
+  const value = read.optional(name);
+  if (value === undefined) return fallback;
+  const insensitive = value.startsWith('(?i)');
+  try {
+    return new RegExp(insensitive ? value.slice(4) : value, insensitive ? 'i' : '');
+  } catch {
+    read.fail(name, `must be a regular expression (got "${value}")`);
+    return fallback;
+  }
 }
 
 export class ConfigError extends Error {
@@ -193,6 +224,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   }
   if (appEnv === 'production' && jwtSecret === undefined) {
     read.fail('JWT_SECRET_KEY', `is required when APP_ENV=production; ${GENERATE_SECRET_HINT}`);
+  }
+
+  const mcpSecretKey = read.optional('MCP_SECRET_KEY');
+  if (mcpSecretKey !== undefined && mcpSecretKey.length < 32) {
+    read.fail('MCP_SECRET_KEY', `must be at least 32 characters; ${GENERATE_SECRET_HINT}`);
   }
 
   const corsOrigins = read.list('CORS_ORIGINS', ['http://localhost:8060']);
@@ -315,6 +351,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       jobMemoryMb: read.int('DOCUMENT_JOB_MEMORY_MB', 512, 64, 16_384),
       jobTimeoutSeconds: read.duration('DOCUMENT_JOB_TIMEOUT', 600),
       ocrWorkers: read.int('OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
+    },
+    mcp: {
+      allowStdio: read.bool('MCP_ALLOW_STDIO', false),
+      toolTimeoutSeconds: read.int('MCP_TOOL_TIMEOUT_SECONDS', 30, 1, 3600),
+      maxResultBytes: read.int('MCP_MAX_RESULT_BYTES', 65536, 256, 16 * 1024 * 1024),
+      maxRounds: read.int('MCP_MAX_ROUNDS', 5, 1, 50),
+      toolCallsPerMinute: read.int('MCP_TOOL_CALLS_PER_MINUTE', 30, 1, 100_000),
+      auditRedact: readRegExp(read, 'MCP_AUDIT_REDACT', /(pass|secret|token|key|auth)/i),
+      secretKey: mcpSecretKey ?? jwtSecret ?? '',
     },
     retrieval: {
       chunkTokens: read.int('CHUNK_TOKENS', 400, 50, 8000),

@@ -3,9 +3,27 @@ import type { LlmCapability } from '#config';
 /** The parts of an OpenAI-style message the app sends. */
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
+/** A tool the model may call: the OpenAI `function` tool, `parameters` being its JSON schema. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** A call the model asked for. `arguments` is the model's raw JSON text: it may be invalid, the caller validates it. */
+export interface ToolCallRequest {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string | ContentPart[];
+  /** assistant: the calls it asked for (content then ''), sent back to the model on the next round. */
+  tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  /** tool: which call this result answers. */
+  tool_call_id?: string;
 }
 
 export interface ChatRequest {
@@ -13,6 +31,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   temperature: number;
   maxTokens?: number;
+  /** Offered to the model only when non-empty. */
+  tools?: ToolDefinition[];
   signal?: AbortSignal;
 }
 
@@ -24,6 +44,8 @@ export interface Usage {
 export interface ChatResult {
   content: string;
   usage?: Usage;
+  /** The calls the model asked for instead of (or after) its text; absent when none. */
+  toolCalls?: ToolCallRequest[];
 }
 
 /** Vectors in the order of the texts, and the tokens the provider counted when it reports them. */
@@ -36,8 +58,13 @@ export interface EmbeddingResult {
 export interface StreamChunk {
   delta: string;
   usage?: Usage;
-  /** The provider's `finish_reason` (`stop`, `length`…) once it gives one. */
+  /** The provider's `finish_reason` (`stop`, `length`, `tool_calls`…) once it gives one. */
   finishReason?: string;
+  /**
+   * The complete calls the model asked for, on one chunk when its choice ends: the provider
+   * gathers the streamed fragments first, so a caller never sees half an argument.
+   */
+  toolCalls?: ToolCallRequest[];
 }
 
 export type Capability = LlmCapability;

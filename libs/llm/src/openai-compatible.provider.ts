@@ -1,8 +1,9 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { createHttpFetch } from './http-fetch';
 import { LlmError, LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from './llm.errors';
-import type { Capability, ChatRequest, ChatResult, EmbeddingResult, LlmProvider, ModelInfo, StreamChunk } from './llm.types';
+import type { Capability, ChatRequest, ChatResult, EmbeddingResult, LlmProvider, ModelInfo, StreamChunk, ToolCallRequest } from './llm.types';
+import { ToolCallFragments } from './tool-call-fragments';
 
 export interface ServedModel {
   id: string;
@@ -50,6 +51,13 @@ export function toLlmError(error: unknown): unknown {
   return new LlmUnavailableError('The model provider sent an invalid response');
 }
 
+/** The function calls of a whole (not streamed) reply; other kinds of tool call are not ours to run. */
+function functionCalls(message: ChatCompletionMessage): ToolCallRequest[] {
+  return (message.tool_calls ?? []).flatMap((call) =>
+    call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+  );
+}
+
 /** Mistral's API, vLLM and any LLM_ENDPOINTS server speak the OpenAI protocol; only their settings differ. */
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly name: string;
@@ -81,9 +89,12 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         { signal: request.signal },
       );
       const usage = completion.usage;
+      const message = completion.choices[0]?.message;
+      const toolCalls = message ? functionCalls(message) : [];
       return {
-        content: completion.choices[0]?.message?.content ?? '',
+        content: message?.content ?? '',
         usage: usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : undefined,
+        ...(toolCalls.length ? { toolCalls } : {}),
       };
     } catch (error) {
       throw toLlmError(error);
@@ -100,14 +111,23 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         },
         { signal: request.signal },
       );
+      const calls = new ToolCallFragments();
+      let lastFinishReason: string | undefined;
       for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta?.content ?? '';
-        const finishReason = chunk.choices[0]?.finish_reason ?? undefined;
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content ?? '';
+        const finishReason = choice?.finish_reason ?? undefined;
+        if (choice?.delta?.tool_calls) calls.add(choice.delta.tool_calls);
         const usage = chunk.usage
           ? { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens }
           : undefined;
-        if (delta || usage || finishReason) yield { delta, usage, ...(finishReason ? { finishReason } : {}) };
+        lastFinishReason = finishReason ?? lastFinishReason;
+        // The calls go out whole, once the choice ends, whatever its reason ('tool_calls', or 'stop' on some servers).
+        const toolCalls = finishReason && calls.pending ? calls.take() : undefined;
+        if (delta || usage || finishReason) yield { delta, usage, ...(finishReason ? { finishReason } : {}), ...(toolCalls ? { toolCalls } : {}) };
       }
+      // A server that ends the stream without finishing the choice still asked for these calls.
+      if (calls.pending) yield { delta: '', finishReason: lastFinishReason ?? 'tool_calls', toolCalls: calls.take() };
     } catch (error) {
       throw toLlmError(error);
     }
@@ -143,11 +163,16 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   private body(request: ChatRequest) {
+    // An empty `tools` list is refused by some servers: no tools means no field.
+    const tools: ChatCompletionTool[] | undefined = request.tools?.length
+      ? request.tools.map(({ name, description, parameters }) => ({ type: 'function', function: { name, description, parameters } }))
+      : undefined;
     return {
       model: request.model,
       messages: request.messages as ChatCompletionMessageParam[],
       temperature: request.temperature,
       ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+      ...(tools ? { tools } : {}),
     };
   }
 

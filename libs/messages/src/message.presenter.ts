@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MESSAGE_ROLES, MESSAGE_STATUSES } from '#database';
-import type { Citation, Message, MessageRole, MessageStatus } from '#database';
+import type { AnswerPart, Citation, Message, MessageRole, MessageStatus } from '#database';
+import { ANSWER_PART_MODELS, ANSWER_PARTS_SCHEMA } from './answer-part.response';
 
 /** A source an answer drew on; the answer cites it as `[index]`. */
 export class CitationResponse implements Citation {
@@ -13,6 +14,7 @@ export class CitationResponse implements Citation {
   @ApiProperty({ description: 'The cited passage, shortened.' }) snippet!: string;
 }
 
+@ApiExtraModels(...ANSWER_PART_MODELS)
 export class MessageResponse {
   @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty({ type: 'integer' }) chat_id!: number;
@@ -53,6 +55,8 @@ export class MessageResponse {
   @ApiProperty({ nullable: true, type: 'integer', description: 'Milliseconds to the first token.' }) ttft_ms!: number | null;
   @ApiProperty({ nullable: true, type: [CitationResponse], description: 'Sources the answer drew on (answers only).' })
   citations!: Citation[] | null;
+  @ApiProperty(ANSWER_PARTS_SCHEMA)
+  parts!: AnswerPart[] | null;
   @ApiProperty() created_at!: Date;
 }
 
@@ -72,6 +76,7 @@ export function presentMessage(message: Message): MessageResponse {
     completion_tokens,
     ttft_ms: message.ttft_ms,
     citations: message.citations,
+    parts: message.parts ?? null,
     document_ids: message.document_ids ?? null,
     llm_temperature: message.llm_temperature ?? null,
     llm_max_tokens: message.llm_max_tokens ?? null,

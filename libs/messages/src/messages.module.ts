@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '#audit';
 import { ChatsModule } from '#chats';
 import { LlmModule } from '#llm';
+import { McpModule } from '#mcp';
 import { DocumentStorageModule } from '#documents';
 import { RealtimeModule } from '#realtime';
 import { RetrievalModule } from '#retrieval';
@@ -12,6 +14,7 @@ import { GenerationEvents } from './generation/generation-events';
 import { GenerationService } from './generation/generation.service';
 import { InterruptedAnswers } from './generation/interrupted-answers';
 import { StreamSlots } from './generation/stream-slots';
+import { ToolCalls } from './generation/tool-calls';
 import { BranchesController } from './branches/branches.controller';
 import { BranchesService } from './branches/branches.service';
 import { ChatHistoryController } from './chat-history.controller';
@@ -19,7 +22,7 @@ import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [ChatsModule, DocumentStorageModule, LlmModule, RealtimeModule, RetrievalModule, SessionsModule, UsageModule],
+  imports: [AuditModule, ChatsModule, DocumentStorageModule, LlmModule, McpModule, RealtimeModule, RetrievalModule, SessionsModule, UsageModule],
   controllers: [MessagesController, ChatHistoryController, BranchesController],
   providers: [
     GenerationEvents,
@@ -27,6 +30,7 @@ import { MessagesService } from './messages.service';
     GenerationService,
     InterruptedAnswers,
     StreamSlots,
+    ToolCalls,
     AnswerStreamService,
     MessagesService,
     BranchesService,

@@ -122,7 +122,7 @@ export class MessagesService {
     const presented = presentMessageWithSiblings(answer, siblingIds.get(answer.id));
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, assistant_message: presented });
     // Runs on: GenerationService owns it, logging and settling its end (the promise never rejects).
-    void this.startAnswer(chat, answer, options, prompt, images.length ? 'vision' : 'regenerate');
+    void this.startAnswer(user, chat, answer, options, prompt, images.length ? 'vision' : 'regenerate');
     return presented;
   }
 
@@ -211,7 +211,7 @@ export class MessagesService {
     );
     this.realtime.toChat(chat.id).emit('message_created', { chat_id: chat.id, user_message, assistant_message });
     // Never rejects (GenerationService logs and settles every answer), so a streamed send may leave it running.
-    const done = this.startAnswer(chat, assistantMessage, options, prompt, images.length ? 'vision' : 'answer');
+    const done = this.startAnswer(user, chat, assistantMessage, options, prompt, images.length ? 'vision' : 'answer');
     if (request.stream === false) {
       const outcome = await done;
       this.throwIfFailed(outcome);
@@ -313,6 +313,7 @@ export class MessagesService {
 
   /** `vision` when the prompt carries images: it goes to the vision model, and the ledger tells those calls apart. */
   private startAnswer(
+    user: AuthUser,
     chat: Chat,
     answer: Message,
     { route, temperature, maxTokens }: AnswerOptions,
@@ -331,6 +332,7 @@ export class MessagesService {
       wantsTitle: chat.title === DEFAULT_CHAT_TITLE,
       learns: agent.learn_from_interaction,
       userId: chat.user_id,
+      actor: { id: user.id, email: user.email },
       agentId: agent.id,
       purpose,
     });

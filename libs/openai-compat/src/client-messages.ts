@@ -2,14 +2,17 @@ import { ValidationError } from '#common';
 import type { ChatMessage, ContentPart } from '#llm';
 import { textOf } from '#messages';
 
+/** A message a client may send: /v1 takes no tool messages (NO_TOOLS). */
+type ClientMessage = ChatMessage & { role: 'system' | 'user' | 'assistant' };
+
 /** The client's conversation, as the prompt takes it. */
 export interface ClientConversation {
   /** The client's system (and developer) messages, in order: they follow the agent's system prompt. */
   system: string[];
   /** The user and assistant messages before the last, oldest first. */
-  history: ChatMessage[];
+  history: ClientMessage[];
   /** The last message, the user's: the one answered. */
-  current: ChatMessage;
+  current: ClientMessage;
   /** Its text: what the agent's knowledge is searched for. */
   question: string;
   /** Some message carries an image: the vision model answers. */
@@ -47,7 +50,7 @@ function readPart(part: unknown, loc: Loc, imagesAllowed: boolean): ContentPart 
   return refuse([...loc, 'type'], `content parts of type ${JSON.stringify(String(part.type)).slice(0, 40)} are not supported (text and image_url only)`);
 }
 
-function readMessage(message: unknown, index: number): ChatMessage & { role: 'system' | 'user' | 'assistant' } {
+function readMessage(message: unknown, index: number): ClientMessage {
   if (!isObject(message)) refuse([index], 'a message must be an object');
   const { role, content } = message;
   if (role === 'tool' || role === 'function') refuse([index, 'role'], NO_TOOLS);

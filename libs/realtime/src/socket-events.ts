@@ -1,5 +1,5 @@
 import type { ErrorAck } from '#common';
-import type { DocumentStatus } from '#database';
+import type { DocumentStatus, ToolCallPart, ToolResultPart } from '#database';
 // Type-only: sockets carry Messages' wire shape; Realtime has no runtime dependency on Messages.
 import type { MessageResponse } from '#messages';
 
@@ -19,8 +19,12 @@ export interface ServerEvents {
   message_created: { chat_id: number; user_message?: MessageResponse; assistant_message: MessageResponse };
   /** The chat switched branch (PUT /api/chats/{id}/active-leaf): reload its messages (the active path). */
   active_leaf_changed: { chat_id: number; active_leaf_id: number };
-  /** Tokens first_seq..seq of an answer (seq counts tokens from 1), their text joined: tokens that came within a few ms go together. */
+  /** Tokens first_seq..seq of an answer (seq counts its tokens and tool events from 1), their text joined: tokens that came within a few ms go together. */
   message_token: { chat_id: number; message_id: number; first_seq: number; seq: number; delta: string };
+  /** The answer calls a tool: the part as stored in the message's `parts`. */
+  message_tool_call: { chat_id: number; message_id: number; seq: number } & ToolCallPart;
+  /** A tool call's result (or error, as the model was told). */
+  message_tool_result: { chat_id: number; message_id: number; seq: number } & ToolResultPart;
   message_done: { chat_id: number; seq: number; message: MessageResponse };
   message_error: { chat_id: number; message_id: number; seq: number; detail: string; message: MessageResponse };
   document_status: DocumentStatusPayload;

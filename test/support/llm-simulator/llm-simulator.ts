@@ -4,11 +4,38 @@
  * echoes the last user message), streams with configurable latency, records
  * every request, and can be told to fail the next chat completions in the ways
  * real providers fail (429, 5xx, stalled or cut streams, broken JSON).
+ *
+ * Tool calling (the default reply, `defaultReply`):
+ * - A request that offers `tools` and whose last message is the user's, holding
+ *   one or more triggers `[[tool NAME ARGS]]`, is answered with calls to those
+ *   tools, in order, ids `call_1`, `call_2`… (per request), finish_reason
+ *   `tool_calls`, and no text. NAME need not be offered. ARGS (after one space)
+ *   is sent verbatim as the call's `arguments`, JSON or junk, up to the `]]`
+ *   that ends the message or is followed by whitespace or another trigger;
+ *   `[[tool NAME]]` sends empty arguments. Streamed, each call goes out as
+ *   OpenAI sends it: a first `delta.tool_calls` fragment with index, id, type,
+ *   name and the start of the arguments, then fragments with the rest (always
+ *   at least two, at most 8 characters each); not streamed, as
+ *   `message.tool_calls`.
+ * - A request that ends with `tool` messages is answered with the text
+ *   `Tool results: <name>: <content>; <name>: <content>` for those messages in
+ *   order (the name from the assistant message's `tool_calls`, by
+ *   `tool_call_id`; `unknown` if none matches), streamed like any reply.
+ * - Anything else is echoed. Without `tools`, triggers are echoed like any text.
+ * Each fragment counts as a token (text: one per word), in the usage and in a
+ * fault's `afterTokens`; `max_tokens` counts text tokens only (a text it cuts
+ * loses its calls, finish_reason `length`). A test wanting other calls (text
+ * first, another round…) sets `reply` to return
+ * `{ text?, toolCalls: [{ name, arguments, id? }] }`; `reset()` restores the default.
  */
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { messageText, numberedCalls, toolCallDeltas, toolResultsText, triggeredToolCalls } from './tool-replies';
+import type { SimReply, SimToolCall } from './tool-replies';
+
+export type { SimReply, SimToolCall } from './tool-replies';
 
 export type SimFault =
   | { type: 'rate_limit'; retryAfterSeconds?: number } // 429 JSON error + Retry-After header
@@ -63,6 +90,8 @@ export interface ChatCompletionRequest {
   stream_options?: { include_usage?: boolean } | null;
   max_tokens?: number;
   max_completion_tokens?: number;
+  /** Recorded as sent; a non-empty list turns the triggers on. */
+  tools?: unknown[];
   [key: string]: unknown;
 }
 
@@ -82,6 +111,13 @@ export function echoReply(request: ChatCompletionRequest): string {
     return `Echo: ${text} [images: ${images}]`;
   }
   return `Echo: ${typeof content === 'string' ? content : ''}`;
+}
+
+/** The reply when none is set: tool calls for triggers, a text quoting tool results, or else the echo. */
+export function defaultReply(request: ChatCompletionRequest): SimReply {
+  const calls = triggeredToolCalls(request);
+  if (calls.length) return { toolCalls: calls };
+  return toolResultsText(request) ?? echoReply(request);
 }
 
 /**
@@ -131,12 +167,6 @@ export function simulatedEmbedding(text: string, dim = DEFAULT_EMBEDDING_DIM): n
 /** A rough, deterministic token estimate (≈ 4 characters per token). */
 function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
-}
-
-function messageText(message: ChatMessage): string {
-  if (typeof message.content === 'string') return message.content;
-  if (!Array.isArray(message.content)) return '';
-  return message.content.map((part) => (typeof part.text === 'string' ? part.text : '')).join('');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -225,7 +255,8 @@ interface Completion {
   created: number;
   model: string;
   tokens: string[];
-  finishReason: 'stop' | 'length';
+  toolCalls: Required<SimToolCall>[];
+  finishReason: 'stop' | 'length' | 'tool_calls';
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
@@ -236,7 +267,7 @@ export class LlmSimulator {
   requests: RecordedRequest[] = [];
   /** TCP connections accepted so far, and open now (idle kept-alive ones included). */
   readonly connections = { accepted: 0, open: 0 };
-  reply: (request: ChatCompletionRequest) => string = echoReply;
+  reply: (request: ChatCompletionRequest) => SimReply = defaultReply;
 
   private readonly faults: SimFault[] = [];
   private readonly exchanges = new Set<Exchange>();
@@ -296,7 +327,7 @@ export class LlmSimulator {
   reset(): void {
     this.requests = [];
     this.faults.length = 0;
-    this.reply = echoReply;
+    this.reply = defaultReply;
     this.ttftMs = this.options.ttftMs ?? 0;
     this.interTokenMs = this.options.interTokenMs ?? 0;
   }
@@ -323,7 +354,7 @@ export class LlmSimulator {
     if (typeof body.inter_token_ms === 'number') this.interTokenMs = body.inter_token_ms;
     if (typeof body.reply_words === 'number') {
       const words = body.reply_words;
-      this.reply = words > 0 ? () => Array.from({ length: words }, (_, i) => `w${i + 1}`).join(' ') : echoReply;
+      this.reply = words > 0 ? () => Array.from({ length: words }, (_, i) => `w${i + 1}`).join(' ') : defaultReply;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ ttft_ms: this.ttftMs, inter_token_ms: this.interTokenMs }));
@@ -415,13 +446,13 @@ export class LlmSimulator {
       return sendError(res, fault.status ?? 500, 'The server had an error (simulated).', 'server_error', null);
     }
 
-    let text: string;
+    let reply: SimReply;
     try {
-      text = this.reply(request);
+      reply = this.reply(request);
     } catch (error) {
       return sendError(res, 500, `reply() threw: ${String(error)}`, 'server_error', null);
     }
-    const completion = this.completion(request, text);
+    const completion = this.completion(request, reply);
     if (request.stream === true) return this.stream(request, completion, fault, res, exchange);
 
     if (fault?.type === 'cut') {
@@ -431,7 +462,7 @@ export class LlmSimulator {
     }
     if (fault?.type === 'stall') return untilCancelled(signal);
     // A non-streamed answer takes as long as the same answer streamed would.
-    const generationMs = this.ttftMs + this.interTokenMs * Math.max(0, completion.tokens.length - 1);
+    const generationMs = this.ttftMs + this.interTokenMs * Math.max(0, completion.usage.completion_tokens - 1);
     if (!(await pause(generationMs, signal))) return;
     if (fault?.type === 'malformed') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -446,7 +477,17 @@ export class LlmSimulator {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: completion.tokens.join('') },
+          message: completion.toolCalls.length
+            ? {
+                role: 'assistant',
+                content: completion.tokens.length ? completion.tokens.join('') : null,
+                tool_calls: completion.toolCalls.map(({ id, name, arguments: args }) => ({
+                  id,
+                  type: 'function',
+                  function: { name, arguments: args },
+                })),
+              }
+            : { role: 'assistant', content: completion.tokens.join('') },
           logprobs: null,
           finish_reason: completion.finishReason,
         },
@@ -455,22 +496,28 @@ export class LlmSimulator {
     });
   }
 
-  private completion(request: ChatCompletionRequest, text: string): Completion {
+  private completion(request: ChatCompletionRequest, reply: SimReply): Completion {
+    const text = typeof reply === 'string' ? reply : (reply.text ?? '');
+    const toolCalls = typeof reply === 'string' ? [] : numberedCalls(reply.toolCalls);
     let tokens = splitTokens(text);
-    let finishReason: Completion['finishReason'] = 'stop';
+    let finishReason: Completion['finishReason'] = toolCalls.length ? 'tool_calls' : 'stop';
     const limit = request.max_completion_tokens ?? request.max_tokens;
     if (typeof limit === 'number' && limit >= 0 && tokens.length > limit) {
       tokens = tokens.slice(0, limit);
       finishReason = 'length';
     }
+    // A call's fragments count as its tokens; a truncated text never reaches its calls.
+    const calls = finishReason === 'length' ? [] : toolCalls;
+    const completionTokens = tokens.length + toolCallDeltas(calls).length;
     const promptTokens = estimateTokens(request.messages.map(messageText).join(''));
     return {
       id: `chatcmpl-sim-${++this.completionCount}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       tokens,
+      toolCalls: calls,
       finishReason,
-      usage: { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length },
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     };
   }
 
@@ -483,7 +530,7 @@ export class LlmSimulator {
   ): Promise<void> {
     const { signal } = exchange.controller;
     const includeUsage = request.stream_options?.include_usage === true;
-    const chunk = (delta: Record<string, string>, finishReason: string | null): string =>
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null): string =>
       `data: ${JSON.stringify({
         id: completion.id,
         object: 'chat.completion.chunk',
@@ -497,12 +544,16 @@ export class LlmSimulator {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
 
-    // An empty reply still streams one (empty) content delta carrying the role.
-    const deltas = completion.tokens.length > 0 ? completion.tokens : [''];
+    // An empty reply still streams one (empty) content delta carrying the role; calls alone carry it with a null content, as OpenAI's do.
+    const textDeltas = completion.tokens.map((token) => ({ content: token }));
+    const callDeltas = toolCallDeltas(completion.toolCalls);
+    const deltas: Record<string, unknown>[] =
+      textDeltas.length || callDeltas.length ? [...textDeltas, ...callDeltas] : [{ content: '' }];
+    if (!textDeltas.length && callDeltas.length) deltas[0] = { content: null, ...deltas[0] };
     const sendCount = fault ? Math.min(fault.afterTokens ?? 0, deltas.length) : deltas.length;
     for (let i = 0; i < sendCount; i++) {
       if (!(await pause(i === 0 ? this.ttftMs : this.interTokenMs, signal))) return;
-      const delta: Record<string, string> = i === 0 ? { role: 'assistant', content: deltas[i] } : { content: deltas[i] };
+      const delta = i === 0 ? { role: 'assistant', ...deltas[i] } : deltas[i];
       if (!(await write(res, chunk(delta, null)))) return;
     }
 

@@ -16,6 +16,8 @@ import { ShareLink } from './share-link.entity';
 import { ApiKey } from './api-key.entity';
 import { AppSetting } from './app-setting.entity';
 import { UserIdentity } from './user-identity.entity';
+import { McpServer } from './mcp-server.entity';
+import { AgentTool } from './agent-tool.entity';
 
 export { Agent, AgentGroup, ApiKey, AppSetting, UserIdentity, AuditEvent, Budget, Chat, Document, DocumentChunk, DocumentPage, Group, GroupMember, Memory, Message, MessageFeedback, Session, ShareLink, UsageRecord, User };
 export * from './api-key.entity';
@@ -25,8 +27,11 @@ export * from './usage-record.entity';
 export * from './document.entity';
 export * from './embedding-columns';
 export * from './message.entity';
+export * from './mcp-server.entity';
+export * from './agent-tool.entity';
+export type * from './answer-part';
 export { AGENT_VISIBILITIES, agentUsableBy } from './agent.entity';
 export type { AgentVisibility } from './agent.entity';
 export { DEFAULT_CHAT_TITLE } from './chat.entity';
 
-export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink, ApiKey, AppSetting, UserIdentity];
+export const ENTITIES = [User, Session, Agent, Chat, Message, Document, DocumentPage, DocumentChunk, Memory, Group, GroupMember, AgentGroup, UsageRecord, Budget, AuditEvent, MessageFeedback, ShareLink, ApiKey, AppSetting, UserIdentity, McpServer, AgentTool];

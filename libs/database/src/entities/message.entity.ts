@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { AnswerPart } from './answer-part';
 import { Chat } from './chat.entity';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
@@ -94,6 +95,10 @@ export class Message {
   /** The sources an answer drew on: [{index, document_id, filename, page, chunk_id, score, snippet}]. */
   @Column({ type: 'jsonb', nullable: true })
   citations!: Citation[] | null;
+
+  /** For an answer that called tools: its text and tool calls with their results, in order (null: text only). */
+  @Column({ type: 'jsonb', nullable: true })
+  parts!: AnswerPart[] | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;

@@ -13,6 +13,8 @@ import { Conversations1795620000011 } from './1795620000011-Conversations';
 import { ChatTitleSearch1795620000012 } from './1795620000012-ChatTitleSearch';
 import { ApiKeysAndFailover1795620000013 } from './1795620000013-ApiKeysAndFailover';
 import { SingleSignOn1795620000014 } from './1795620000014-SingleSignOn';
+import { McpServers1795620000015 } from './1795620000015-McpServers';
+import { AnswerParts1795620000016 } from './1795620000016-AnswerParts';
 
 /** Every migration, in order. `npm run migration:generate` writes a file here: add its class. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   ChatTitleSearch1795620000012,
   ApiKeysAndFailover1795620000013,
   SingleSignOn1795620000014,
+  McpServers1795620000015,
+  AnswerParts1795620000016,
 ];

@@ -104,7 +104,11 @@ export class AnswerEndingsRepository {
     const message = this.dataSource.getMetadata(Message);
     const assignments = Object.entries(fields)
       .filter(([, value]) => value !== undefined)
-      .map(([property, value]) => `"${message.findColumnWithPropertyName(property)!.databaseName}" = ${placeholder(value)}`);
+      .map(([property, value]) => {
+        const column = message.findColumnWithPropertyName(property)!;
+        // A raw parameter is not converted as TypeORM would: a jsonb value (an answer's parts) goes as its JSON text.
+        return `"${column.databaseName}" = ${placeholder(column.type === 'jsonb' && value !== null ? JSON.stringify(value) : value)}`;
+      });
     const columns = Object.keys(USAGE_CASTS) as (keyof NewUsageRecord)[];
     const values = columns.map((column) => `${placeholder(usage[column] ?? null)}::${USAGE_CASTS[column]}`);
     const rows: Message[] = await this.dataSource.query(

@@ -21,6 +21,8 @@ import { ShareLinksRepository } from './share-links.repository';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AppSettingsRepository } from './app-settings.repository';
 import { UserIdentitiesRepository } from './user-identities.repository';
+import { McpServersRepository } from './mcp-servers.repository';
+import { AgentToolsRepository } from './agent-tools.repository';
 
 export * from './agents.repository';
 export * from './answer-endings.repository';
@@ -50,6 +52,8 @@ export * from './share-links.repository';
 export * from './api-keys.repository';
 export * from './app-settings.repository';
 export * from './user-identities.repository';
+export * from './mcp-servers.repository';
+export * from './agent-tools.repository';
 
 /** Provided and exported by DatabaseModule. */
-export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository, ApiKeysRepository, AppSettingsRepository, UserIdentitiesRepository];
+export const REPOSITORIES = [AgentsRepository, AnswerEndingsRepository, DatabaseProbe, ChatsRepository, ChatTransferRepository, ConversationTreeRepository, DocumentsRepository, GroupsRepository, MemoriesRepository, MessagesRepository, SessionsRepository, UsersRepository, UsageRepository, AuditRepository, UsageReportsRepository, AgentDirectoryRepository, BudgetsRepository, FeedbackRepository, ShareLinksRepository, MessageSearchRepository, ApiKeysRepository, AppSettingsRepository, UserIdentitiesRepository, McpServersRepository, AgentToolsRepository];

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Chat } from '../entities/chat.entity';
 import { Message } from '../entities/message.entity';
+import type { AnswerPart } from '../entities/answer-part';
 import { MESSAGE_TSV_SQL, SIBLING_IDS_SQL } from './conversation-tree.repository';
 import { unaccent } from './search/text-search';
 
@@ -224,10 +225,11 @@ export class MessagesRepository {
   }
 
   /** Saves an answer's partial text and heartbeat; false once it is no longer streaming (ended elsewhere, or deleted). */
-  async saveProgress(id: number, content: string): Promise<boolean> {
+  /** `parts`: the answer's parts so far, when it has called tools (else left as they are). */
+  async saveProgress(id: number, content: string, parts?: AnswerPart[]): Promise<boolean> {
     const { affected } = await this.dataSource
       .getRepository(Message)
-      .update({ id, status: 'streaming' }, { content, heartbeat_at: () => 'now()' });
+      .update({ id, status: 'streaming' }, { content, ...(parts ? { parts } : {}), heartbeat_at: () => 'now()' });
     return affected !== 0;
   }
 

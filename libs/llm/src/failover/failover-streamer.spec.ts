@@ -2,35 +2,39 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from '#config';
 import type { AppConfig } from '#config';
 import { LlmRateLimitedError, LlmRequestError, LlmUnavailableError } from '../llm.errors';
-import type { ChatRequest, LlmProvider, StreamChunk } from '../llm.types';
+import type { ChatRequest, LlmProvider, StreamChunk, ToolCallRequest } from '../llm.types';
 import { breakerSettings } from './breaker-policy';
 import { FailoverStats } from './failover-stats';
 import { FailoverStreamer } from './failover-streamer';
 import { MemoryBreakers } from './memory-breakers';
 import type { ModelRoute } from './model-route';
 
-/** How a fake endpoint answers one call: tokens, or a failure before (or after) some tokens. */
-type Script = { tokens: string[]; failAfter?: Error } | { fail: Error };
+/** How a fake endpoint answers one call: tokens (then tool calls), or a failure before (or after) them. */
+type Script = { tokens: string[]; toolCalls?: ToolCallRequest[]; failAfter?: Error } | { fail: Error };
 
-/** An endpoint that plays its scripts in order (the last one again once they run out) and counts its calls. */
-function endpoint(name: string, ...scripts: Script[]): LlmProvider & { calls: number } {
+/** An endpoint that plays its scripts in order (the last one again once they run out), counting and keeping its requests. */
+function endpoint(name: string, ...scripts: Script[]): LlmProvider & { calls: number; requests: ChatRequest[] } {
   const provider = {
     name,
     priority: 0,
     weight: 1,
     calls: 0,
+    requests: [] as ChatRequest[],
     configuredModels: () => [],
     listServedModels: () => Promise.resolve([]),
     embed: () => Promise.reject(new Error('not used')),
     chat: (request: ChatRequest) => {
+      provider.requests.push(request);
       const script = scripts[Math.min(provider.calls++, scripts.length - 1)];
       if ('fail' in script) return Promise.reject(script.fail);
       return Promise.resolve({ content: `${request.model}:${script.tokens.join('')}` });
     },
     async *stream(request: ChatRequest): AsyncIterable<StreamChunk> {
+      provider.requests.push(request);
       const script = scripts[Math.min(provider.calls++, scripts.length - 1)];
       if ('fail' in script) throw script.fail;
       for (const token of script.tokens) yield { delta: `${request.model}:${token}` };
+      if (script.toolCalls) yield { delta: '', toolCalls: script.toolCalls, finishReason: 'tool_calls' };
       if (script.failAfter) throw script.failAfter;
     },
   };
@@ -158,5 +162,53 @@ describe('FailoverStreamer', () => {
       })(),
     ).rejects.toThrow('stopped');
     expect(stats.snapshot().failures).toEqual({});
+  });
+
+  describe('tool calls', () => {
+    const add: ToolCallRequest = { id: 'call_1', name: 'add', arguments: '{"a":2,"b":3}' };
+    const tools = [{ name: 'add', description: 'Adds two numbers', parameters: { type: 'object' } }];
+
+    it('hands the complete calls on, the answer served by the endpoint that asked for them', async () => {
+      const caller = endpoint('caller', { tokens: [], toolCalls: [add] });
+      const stream = failover.stream(route('m', [caller, 'm']), { ...request, tools }, signal());
+      const chunks: StreamChunk[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      expect(chunks).toEqual([{ delta: '', toolCalls: [add], finishReason: 'tool_calls' }]);
+      expect(stream.served?.provider.name).toBe('caller');
+      expect(caller.requests[0].tools).toEqual(tools);
+    });
+
+    it('counts calls without text as the answer having started: a failure after them is not failed over', async () => {
+      const cut = endpoint('cut', { tokens: [], toolCalls: [add], failAfter: new LlmUnavailableError() });
+      const up = endpoint('up', { tokens: ['b'] });
+      const stream = failover.stream(route('m', [cut, 'm'], [up, 'm']), request, signal());
+      const seen: StreamChunk[] = [];
+      await expect(
+        (async () => {
+          for await (const chunk of stream) seen.push(chunk);
+        })(),
+      ).rejects.toBeInstanceOf(LlmUnavailableError);
+      expect(seen.map((chunk) => chunk.toolCalls)).toEqual([[add]]);
+      expect(up.calls).toBe(0);
+      expect(stream.served?.provider.name).toBe('cut');
+      expect(stats.snapshot()).toEqual({ failovers: {}, failures: { cut: 1 } });
+    });
+
+    it('still fails over an endpoint that broke before asking for anything, with the tools offered again', async () => {
+      const down = endpoint('down', { fail: new LlmUnavailableError() });
+      const up = endpoint('up', { tokens: [], toolCalls: [add] });
+      const stream = failover.stream(route('m', [down, 'm'], [up, 'm']), { ...request, tools }, signal());
+      const calls: ToolCallRequest[][] = [];
+      for await (const chunk of stream) if (chunk.toolCalls) calls.push(chunk.toolCalls);
+      expect(calls).toEqual([[add]]);
+      expect(stream.served?.provider.name).toBe('up');
+      expect(up.requests[0].tools).toEqual(tools);
+    });
+
+    it('offers the tools to whole answers (complete) too', async () => {
+      const up = endpoint('up', { tokens: ['done'] });
+      await failover.complete(route('m', [up, 'm']), { ...request, tools });
+      expect(up.requests[0].tools).toEqual(tools);
+    });
   });
 });

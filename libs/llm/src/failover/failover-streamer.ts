@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { LlmError, LlmRateLimitedError, LlmTimeoutError, LlmUnavailableError } from '../llm.errors';
-import type { ChatMessage, ChatResult, StreamChunk } from '../llm.types';
+import type { ChatMessage, ChatResult, StreamChunk, ToolDefinition } from '../llm.types';
 import { ENDPOINT_BREAKERS } from './endpoint-breakers';
 import type { EndpointBreakers } from './endpoint-breakers';
 import { FailoverStats } from './failover-stats';
@@ -14,6 +14,7 @@ export interface CompletionRequest {
   messages: ChatMessage[];
   temperature: number;
   maxTokens?: number;
+  tools?: ToolDefinition[];
 }
 
 const RETRY_BASE_MS = 500;
@@ -34,10 +35,11 @@ function unhealthy(reason: unknown): boolean {
 
 /**
  * An answer in progress: its chunks, and which target produced them. After
- * the first token `served` is fixed for good: a failure later ends the answer
- * (its text so far kept by the caller) instead of moving it, because another
- * model would answer from the start and the reader would get two answers
- * stitched together, or a repeat of what they already saw.
+ * the first token (or the model's first tool calls) `served` is fixed for
+ * good: a failure later ends the answer (its text so far kept by the caller)
+ * instead of moving it, because another model would answer from the start
+ * and the reader would get two answers stitched together, or a repeat of
+ * what they already saw.
  */
 export class FailoverStream implements AsyncIterable<StreamChunk> {
   served: RouteTarget | null = null;
@@ -111,7 +113,8 @@ export class FailoverStreamer {
       try {
         const chunks = target.provider.stream({ model: target.model, ...request, signal: attemptAbort.signal });
         for await (const chunk of chunks) {
-          if (chunk.delta) {
+          // Tool calls are the model answering too: running them and then asking another model would mix two answers.
+          if (chunk.delta || chunk.toolCalls?.length) {
             clearTimeout(watchdog);
             watchdog = setTimeout(
               () => attemptAbort.abort(new LlmTimeoutError('The model stopped sending in the middle of the answer')),

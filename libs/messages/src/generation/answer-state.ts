@@ -1,5 +1,5 @@
 import { Message } from '#database';
-import type { EndedAnswer, MessageStatus, UsageOutcome } from '#database';
+import type { AnswerPart, EndedAnswer, MessageStatus, UsageOutcome } from '#database';
 import type { RouteTarget, Usage } from '#llm';
 import { estimateTextTokens } from '#usage';
 import type { ModelCall } from '#usage';
@@ -7,10 +7,19 @@ import type { GenerationTask } from './generation.service';
 
 /** What a run has generated so far. */
 export interface AnswerState {
+  /** Its text, every round's joined. */
   content: string;
+  /** Its text and tool calls in order (see AnswerPart). */
+  parts: AnswerPart[];
   /** The seq of the last event published for the answer. */
   seq: number;
+  /** The provider's usage summed over the rounds, while every round has reported it. */
   usage?: Usage;
+  /** A round ended without the provider's usage: the whole answer is then estimated. */
+  usageMissing?: boolean;
+  /** Model calls made (one per round) and the tokens, as we count them, of what later rounds added to the prompt. */
+  rounds: number;
+  addedPromptTokens: number;
   ttftMs: number | null;
   /** The endpoint and model whose tokens these are, once the first came. */
   served?: RouteTarget;
@@ -25,8 +34,21 @@ export const ANSWER_NOT_SAVED = 'The answer could not be saved; the text saved s
  * (images not counted: a data URL is not what the model is charged for).
  */
 export function usageOf(promptTokens: number, state: AnswerState): Usage {
-  return state.usage ?? { prompt_tokens: promptTokens, completion_tokens: estimateTextTokens(state.content) };
+  if (state.usage && !state.usageMissing) return state.usage;
+  const rounds = Math.max(1, state.rounds);
+  return { prompt_tokens: promptTokens * rounds + state.addedPromptTokens, completion_tokens: estimateTextTokens(state.content) };
 }
+
+/** Adds streamed text to the answer: to its last part when that is text, else as a new part. */
+export function appendText(state: AnswerState, delta: string): void {
+  state.content += delta;
+  const last = state.parts.at(-1);
+  if (last?.type === 'text') last.text += delta;
+  else state.parts.push({ type: 'text', text: delta });
+}
+
+/** The parts worth storing: none when the answer is text alone (its content says it all). */
+export const storedParts = (state: AnswerState) => (state.parts.some((part) => part.type !== 'text') ? state.parts : null);
 
 /** Who served the answer, or, when nobody did, where it was first sent. */
 function servingTarget(task: GenerationTask, state: AnswerState): RouteTarget {
@@ -41,6 +63,7 @@ export function answerAsHeld(task: GenerationTask, state: AnswerState, end: { st
     chat_id: task.chatId,
     role: 'assistant',
     content: state.content,
+    parts: storedParts(state),
     ...end,
     llm_model: target.model,
     llm_provider: target.provider.name,
@@ -62,7 +85,7 @@ export function answerCall(task: GenerationTask, state: AnswerState, outcome: Us
     messageId: task.assistantMessageId,
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens,
-    estimated: !state.usage,
+    estimated: !state.usage || !!state.usageMissing,
     latencyMs,
     outcome,
   };

@@ -4,7 +4,7 @@ import { Message, MessagesRepository } from '#database';
 import { NotFoundError } from '#common';
 import type { ResumePoint } from '../last-event-id';
 import { finalEvent } from './final-event';
-import { GenerationEvents } from './generation-events';
+import { GenerationEvents, isAnswerEnd } from './generation-events';
 import type { GenerationEvent } from './generation-events';
 import type { Unsubscribe } from '#realtime';
 import { StreamSlots } from './stream-slots';
@@ -16,13 +16,22 @@ const STORE_CHECK_MS = 1_000;
 /** The `retry:` hint sent at the start of every stream. */
 export const SSE_RETRY_MS = 3_000;
 
+function dataOf(event: GenerationEvent): object {
+  switch (event.type) {
+    case 'token':
+      return { message_id: event.message_id, first_seq: event.first_seq, seq: event.seq, delta: event.delta };
+    case 'tool_call':
+    case 'tool_result':
+      return { message_id: event.message_id, seq: event.seq, ...event.part };
+    case 'done':
+      return event.message;
+    case 'error':
+      return { message_id: event.message_id, detail: event.detail, message: event.message };
+  }
+}
+
 function format(event: GenerationEvent): string {
-  const data =
-    event.type === 'token'
-      ? { message_id: event.message_id, first_seq: event.first_seq, seq: event.seq, delta: event.delta }
-      : event.type === 'done'
-        ? event.message
-        : { message_id: event.message_id, detail: event.detail, message: event.message };
+  const data = dataOf(event);
   return `id: ${event.message_id}:${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -97,7 +106,7 @@ export class AnswerStreamService {
         if (finished || ends || event.message_id !== latest.id || event.seq <= lastSeq) continue;
         lastSeq = event.seq;
         text += format(event);
-        ends = event.type !== 'token';
+        ends = isAnswerEnd(event);
       }
       if (!text) return;
       heard = true;
@@ -141,7 +150,7 @@ export class AnswerStreamService {
    */
   private async endedAnswer(message: Message, afterSeq: number): Promise<GenerationEvent[]> {
     const logged = await this.events.history(message.id, 0);
-    const end = logged.find((event) => event.type !== 'token');
+    const end = logged.find(isAnswerEnd);
     if (!end) return [finalEvent(message, 0)];
     // Resuming right after the logged end: the client has it all.
     if (afterSeq === end.seq) return [];

@@ -1,20 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { logKey, REALTIME_BUS, topic } from '#realtime';
 import type { RealtimeBus, SocketEvent, Unsubscribe } from '#realtime';
+import type { ToolCallPart, ToolResultPart } from '#database';
 import type { MessageResponse } from '../message.presenter';
 
 interface EventBase {
   chat_id: number;
   message_id: number;
-  /** Increases by one per token of a message: tokens 1..n, then the final event n + 1. */
+  /** Increases by one per token or tool event of a message (1..n), then the final event n + 1. */
   seq: number;
 }
 
 export type GenerationEvent =
   /** Tokens `first_seq`..`seq` (those that came within a few ms of each other), their text joined. */
   | (EventBase & { type: 'token'; first_seq: number; delta: string })
+  /** The answer calls a tool (the part as stored with the message). */
+  | (EventBase & { type: 'tool_call'; part: ToolCallPart })
+  /** A tool call's result or error, as the model was given it. */
+  | (EventBase & { type: 'tool_result'; part: ToolResultPart })
   | (EventBase & { type: 'done'; message: MessageResponse })
   | (EventBase & { type: 'error'; detail: string; message: MessageResponse });
+
+/** `done` or `error`: the answer's last event. */
+export const isAnswerEnd = (event: GenerationEvent) => event.type === 'done' || event.type === 'error';
 
 /** Logs outlive the answer a while, so a client reconnecting just after the end still gets `done`. */
 export const EVENT_LOG_TTL_SECONDS = 3600;
@@ -68,6 +76,10 @@ export function socketEventOf(event: GenerationEvent): SocketEvent {
   switch (event.type) {
     case 'token':
       return { name: 'message_token', payload: { chat_id, message_id, first_seq: event.first_seq, seq, delta: event.delta } };
+    case 'tool_call':
+      return { name: 'message_tool_call', payload: { chat_id, message_id, seq, ...event.part } };
+    case 'tool_result':
+      return { name: 'message_tool_result', payload: { chat_id, message_id, seq, ...event.part } };
     case 'done':
       return { name: 'message_done', payload: { chat_id, seq, message: event.message } };
     case 'error':

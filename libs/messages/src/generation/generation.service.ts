@@ -4,23 +4,26 @@ import { APP_CONFIG } from '#config';
 import type { AppConfig } from '#config';
 import { NotFoundError } from '#common';
 import { AnswerEndingsRepository, Message, MessagesRepository, MessageStatus } from '#database';
-import type { EndedAnswer, NewUsageRecord, UsageOutcome } from '#database';
+import type { EndedAnswer, NewUsageRecord, ToolCallPart, ToolResultPart, UsageOutcome } from '#database';
 import { MEMORY_LEARNING_JOB } from '#agents';
 import { CHAT_TITLE_JOB } from '#chats';
 import { JOB_QUEUE } from '#jobs';
 import type { JobQueue } from '#jobs';
 import { FailoverStreamer, LlmError, LlmTimeoutError } from '#llm';
-import type { ChatMessage, ModelRoute } from '#llm';
+import type { ChatMessage, ModelRoute, ToolCallRequest, ToolDefinition, Usage } from '#llm';
+import { McpTools } from '#mcp';
+import type { OfferedTool } from '#mcp';
 import { MetricsService } from '#health';
-import { UsageLedger } from '#usage';
+import { estimateTextTokens, UsageLedger } from '#usage';
 import type { ModelCall } from '#usage';
 import { AnswerWithdrawn, ServerStopping, StopRequested } from './abort-reasons';
-import { ANSWER_NOT_SAVED, answerAsHeld, answerCall, AnswerState, endedAnswerCall } from './answer-state';
+import { ANSWER_NOT_SAVED, answerAsHeld, answerCall, AnswerState, appendText, endedAnswerCall, storedParts } from './answer-state';
 import { writeAnswerEnd } from './final-write';
 import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
 import type { GenerationEvent } from './generation-events';
 import { TokenBatcher } from './token-batcher';
+import { ToolCalls } from './tool-calls';
 
 export interface GenerationTask {
   chatId: number;
@@ -39,6 +42,8 @@ export interface GenerationTask {
   learns: boolean;
   /** For the usage ledger: whose budget the answer counts against (the chat's owner), and why it was asked. */
   userId: number;
+  /** Who asked (the chat's owner): the actor of its tool calls, in the audit and their rate limit. */
+  actor: { id: number; email: string };
   agentId: number | null;
   purpose: 'answer' | 'regenerate' | 'vision';
 }
@@ -72,6 +77,8 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     private readonly endings: AnswerEndingsRepository,
     private readonly ledger: UsageLedger,
     private readonly failover: FailoverStreamer,
+    private readonly tools: McpTools,
+    private readonly toolCalls: ToolCalls,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -143,13 +150,13 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   private async run(task: GenerationTask, stop: AbortSignal): Promise<GenerationOutcome> {
-    const state: AnswerState = { content: '', seq: 0, ttftMs: null };
+    const state: AnswerState = { content: '', parts: [], seq: 0, rounds: 0, addedPromptTokens: 0, ttftMs: null };
     const started = Date.now();
     const maxTime = AbortSignal.timeout(this.config.llm.maxGenerationSeconds * 1000);
     let status: MessageStatus = 'complete';
     let error: string | null = null;
     let failure: unknown;
-    const flusher = setInterval(() => void this.flush(task.assistantMessageId, state.content), FLUSH_INTERVAL_MS);
+    const flusher = setInterval(() => void this.flush(task.assistantMessageId, state), FLUSH_INTERVAL_MS);
     try {
       await this.stream(task, AbortSignal.any([stop, maxTime]), state, started);
     } catch (caught) {
@@ -202,38 +209,98 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
    * Streams the answer through its route (FailoverStreamer: timeouts, breakers,
    * another endpoint or a fallback model before the first token), publishing
    * its tokens with their seqs, those that come close together as one event.
+   * When the model asks for tools, they run (ToolCalls) and the model is asked
+   * again with their results, up to MCP_MAX_ROUNDS rounds; the last round
+   * offers no tools, so the model answers with what it has.
    */
   private async stream(task: GenerationTask, signal: AbortSignal, state: AnswerState, started: number): Promise<void> {
-    const request = { messages: task.prompt, temperature: task.temperature, maxTokens: task.maxTokens };
-    const stream = this.failover.stream(task.route, request, signal);
+    const offered = task.agentId === null ? [] : await this.tools.forAgent(task.agentId);
     const { chatId: chat_id, assistantMessageId: message_id } = task;
     const batcher = new TokenBatcher(({ firstSeq, seq, delta }) =>
       this.announce({ type: 'token', chat_id, message_id, first_seq: firstSeq, seq, delta }),
     );
+    let messages = task.prompt;
+    try {
+      for (let round = 0; ; round++) {
+        const lastRound = round >= this.config.mcp.maxRounds;
+        const tools = lastRound ? [] : offered.map(toolDefinition);
+        const { text, calls } = await this.streamRound(task, { messages, tools }, signal, state, batcher, started);
+        if (!calls.length) return;
+        // Every token before the call goes out first: followers see the parts in order.
+        await batcher.drain();
+        const results = await this.toolCalls.run(calls, {
+          actor: task.actor,
+          agentId: task.agentId ?? 0,
+          chatId: chat_id,
+          messageId: message_id,
+          offered: lastRound ? [] : offered,
+          signal,
+          record: (part) => this.record(task, state, part),
+        });
+        signal.throwIfAborted();
+        // A model that still calls tools once none are offered gets their refusals, and no further round.
+        if (lastRound) return;
+        const added: ChatMessage[] = [{ role: 'assistant', content: text, tool_calls: calls.map(asToolCall) }, ...results];
+        state.addedPromptTokens += estimateTextTokens(JSON.stringify(added));
+        messages = [...messages, ...added];
+      }
+    } finally {
+      // Every token goes out before the final event (seq + 1), however the stream ended.
+      await batcher.drain();
+    }
+  }
+
+  /** One call of the model: its text streamed to the answer, and the tool calls it asks for. */
+  private async streamRound(
+    task: GenerationTask,
+    { messages, tools }: { messages: ChatMessage[]; tools: ToolDefinition[] },
+    signal: AbortSignal,
+    state: AnswerState,
+    batcher: TokenBatcher,
+    started: number,
+  ): Promise<{ text: string; calls: ToolCallRequest[] }> {
+    const request = { messages, temperature: task.temperature, maxTokens: task.maxTokens, ...(tools.length ? { tools } : {}) };
+    const stream = this.failover.stream(task.route, request, signal);
+    let text = '';
+    let calls: ToolCallRequest[] = [];
+    let usage: Usage | undefined;
+    state.rounds += 1;
     try {
       for await (const chunk of stream) {
-        if (chunk.usage) state.usage = chunk.usage;
+        // A provider may report usage so far on every chunk: the round's last report is its usage.
+        if (chunk.usage) usage = chunk.usage;
+        if (chunk.toolCalls?.length) calls = chunk.toolCalls;
         if (!chunk.delta) continue;
         if (state.ttftMs === null) {
           state.ttftMs = Date.now() - started;
           this.metrics.answerFirstToken(state.ttftMs / 1000);
         }
         this.metrics.answerToken();
-        state.content += chunk.delta;
+        text += chunk.delta;
+        appendText(state, chunk.delta);
         state.seq += 1;
         batcher.add(state.seq, chunk.delta);
       }
     } finally {
-      state.served = stream.served ?? undefined;
-      // Every token goes out before the final event (seq + 1), however the stream ended.
-      await batcher.drain();
+      state.served = stream.served ?? state.served;
+      if (usage) state.usage = addUsage(state.usage, usage);
+      else state.usageMissing = true;
     }
+    return { text, calls };
+  }
+
+  /** A tool call or result: kept with the answer, then announced with the next seq. */
+  private record(task: GenerationTask, state: AnswerState, part: ToolCallPart | ToolResultPart): Promise<void> {
+    state.parts.push(part);
+    state.seq += 1;
+    const base = { chat_id: task.chatId, message_id: task.assistantMessageId, seq: state.seq };
+    return this.announce(part.type === 'tool_call' ? { ...base, type: 'tool_call', part } : { ...base, type: 'tool_result', part });
   }
 
   /** Saves the partial text, so a crash loses at most a second of answer, and proves this process still runs it. */
-  private async flush(messageId: number, content: string): Promise<void> {
+  private async flush(messageId: number, state: AnswerState): Promise<void> {
     try {
-      if (!(await this.store.saveProgress(messageId, content))) this.running.get(messageId)?.controller.abort(new AnswerWithdrawn());
+      if (!(await this.store.saveProgress(messageId, state.content, storedParts(state) ?? undefined))) this.running.get(messageId)?.controller.abort(new AnswerWithdrawn());
     } catch (error) {
       this.logger.warn({ err: error, message_id: messageId }, 'Could not save partial answer');
     }
@@ -249,6 +316,7 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
     const call = answerCall(task, state, status as UsageOutcome, Date.now() - started);
     const end = {
       content: state.content,
+      parts: storedParts(state),
       status,
       error,
       // The endpoint and model that served it (failover may have chosen others than those stored at its start).
@@ -291,4 +359,18 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
   private announce(event: GenerationEvent): Promise<void> {
     return this.events.publish(event);
   }
+}
+
+/** An offered tool as the model sees it. */
+function toolDefinition(tool: OfferedTool): ToolDefinition {
+  return { name: tool.modelName, description: tool.description, parameters: tool.inputSchema };
+}
+
+/** A call as the assistant's message carries it in the next round's prompt. */
+function asToolCall(call: ToolCallRequest): NonNullable<ChatMessage['tool_calls']>[number] {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+}
+
+function addUsage(total: Usage | undefined, round: Usage): Usage {
+  return total ? { prompt_tokens: total.prompt_tokens + round.prompt_tokens, completion_tokens: total.completion_tokens + round.completion_tokens } : round;
 }
