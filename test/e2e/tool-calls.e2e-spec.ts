@@ -20,6 +20,7 @@ interface Asked {
   tools?: { function: { name: string } }[];
 }
 const MAX_RESULT_BYTES = 2000;
+const TOOL_CALLS_PER_MINUTE = 5;
 
 /**
  * The tool loop inside answers, against real MCP servers from npm
@@ -43,6 +44,7 @@ describe('Tools: MCP tool calls run by the server inside the answer', () => {
       MCP_ALLOW_STDIO: 'true',
       MCP_TOOL_TIMEOUT_SECONDS: String(TOOL_TIMEOUT_SECONDS),
       MCP_MAX_RESULT_BYTES: String(MAX_RESULT_BYTES),
+      MCP_TOOL_CALLS_PER_MINUTE: String(TOOL_CALLS_PER_MINUTE),
       MAX_CONCURRENT_GENERATIONS: '10',
       ADMIN_EMAIL: 'tools-admin@example.org',
       ADMIN_TRIGRAMME: 'TAD',
@@ -215,5 +217,23 @@ describe('Tools: MCP tool calls run by the server inside the answer', () => {
     expect(toolMessages.map((m) => m.tool_call_id)).toEqual(['call_1', 'call_2', 'call_3', 'call_4']);
     expect(toolMessages.filter((m) => String(m.content).startsWith('Error: '))).toHaveLength(3);
     expect(message.content).toContain('hostile__strict: Error:');
+  });
+
+  it('lets a tool that reports progress run past the timeout between reports', async () => {
+    const { user, chatId } = await chatWithTools([['everything', 'trigger-long-running-operation']]);
+    // Three seconds in six steps: longer than the 2 s timeout, with progress every half second.
+    const sent = await send(user, chatId, '[[tool everything__trigger-long-running-operation {"duration": 3, "steps": 6}]]');
+    const message = await final(sent.body.assistant_message.id);
+    expect((message.parts as AnswerPart[])[1]).toMatchObject({ type: 'tool_result', ok: true, content: expect.stringContaining('completed') });
+  });
+
+  it("counts tool calls against the user's per-minute limit: calls past it get an error result", async () => {
+    const { user, chatId } = await chatWithTools([['everything', 'echo']]);
+    const triggers = Array.from({ length: TOOL_CALLS_PER_MINUTE + 1 }, (_, i) => `[[tool everything__echo {"message": "m${i}"}]]`);
+    const sent = await send(user, chatId, triggers.join(' '));
+    const message = await final(sent.body.assistant_message.id);
+    const results = (message.parts as AnswerPart[]).filter((part) => part.type === 'tool_result');
+    expect(results.filter((result) => result.ok)).toHaveLength(TOOL_CALLS_PER_MINUTE);
+    expect(results.filter((result) => !result.ok)).toEqual([expect.objectContaining({ error: `Too many tool calls: at most ${TOOL_CALLS_PER_MINUTE} a minute` })]);
   });
 });

@@ -90,6 +90,10 @@ export class McpConnection {
     const result = await client.callTool({ name: tool, arguments: args }, undefined, {
       signal,
       timeout: this.options.timeoutMs,
+      // Asking for progress: a tool that reports it is working is not cut by the timeout between reports
+      // (the answer's own deadline, LLM_MAX_GENERATION_TIME, still bounds the whole call).
+      onprogress: () => undefined,
+      resetTimeoutOnProgress: true,
     });
     return { content: Array.isArray(result.content) ? (result.content as { type: string }[]) : [], isError: result.isError === true };
   }
