@@ -12,7 +12,10 @@ export class ToolCallPartResponse implements ToolCallPart {
   @ApiProperty({ nullable: true, type: String, description: 'The MCP server, or null when the model named a tool it was not offered (refused).' })
   server!: string | null;
   @ApiProperty() tool!: string;
-  @ApiProperty({ description: 'As the model wrote them: a JSON value, or the raw text when it was not JSON (refused).' })
+  @ApiProperty({
+    description: 'As the model wrote them: a JSON value (an object for a well-formed call), or the raw text when it was not JSON (refused).',
+    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }],
+  })
   arguments!: JsonValue;
   @ApiProperty({ format: 'date-time' }) started_at!: string;
 }
