@@ -22,6 +22,7 @@ import { writeAnswerEnd } from './final-write';
 import { ANSWER_INTERRUPTED, finalEvent } from './final-event';
 import { GenerationEvents } from './generation-events';
 import type { GenerationEvent } from './generation-events';
+import { fitToolResults } from './fit-tool-results';
 import { TokenBatcher } from './token-batcher';
 import { ToolCalls } from './tool-calls';
 
@@ -240,7 +241,10 @@ export class GenerationService implements OnModuleInit, BeforeApplicationShutdow
         signal.throwIfAborted();
         // A model that still calls tools once none are offered gets their refusals, and no further round.
         if (lastRound) return;
-        const added: ChatMessage[] = [{ role: 'assistant', content: text, tool_calls: calls.map(asToolCall) }, ...results];
+        const asked: ChatMessage = { role: 'assistant', content: text, tool_calls: calls.map(asToolCall) };
+        // What is left of the model's context for the results, after the prompt so far and the answer's own room.
+        const room = this.config.llm.contextTokens - task.maxTokens - task.promptTokens - state.addedPromptTokens - estimateTextTokens(JSON.stringify(asked));
+        const added = [asked, ...fitToolResults(results, room, estimateTextTokens)];
         state.addedPromptTokens += estimateTextTokens(JSON.stringify(added));
         messages = [...messages, ...added];
       }
