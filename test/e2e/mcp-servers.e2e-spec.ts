@@ -165,8 +165,9 @@ describe('MCP servers: registry, health, grants and calls', () => {
       expect(await tools().call(offered.get('everything__get-sum')!, { a: 'two', b: 3 }, signal())).toEqual({ ok: false, error: 'invalid arguments: /a must be number' });
     });
 
-    it('gives up a call past MCP_TOOL_TIMEOUT_SECONDS', async () => {
-      const outcome = await tools().call(offered.get('everything__trigger-long-running-operation')!, { duration: 60, steps: 60 }, signal());
+    it('gives up a call past MCP_TOOL_TIMEOUT_SECONDS without a progress report', async () => {
+      // Two steps of 30 s: no progress report comes within the timeout (a report would restart it).
+      const outcome = await tools().call(offered.get('everything__trigger-long-running-operation')!, { duration: 60, steps: 2 }, signal());
       expect(outcome).toEqual({ ok: false, error: `the tool did not answer within ${TOOL_TIMEOUT_SECONDS} s` });
     });
 
