@@ -29,12 +29,13 @@ export class AgentToolsService {
 
   async list(user: AuthUser, agentId: number): Promise<AgentToolsResponse> {
     const agent = await this.agents.findVisible(user, agentId);
-    return { tools: await this.present(await this.agentTools.listFor(agent.id)) };
+    const grants = await this.agentTools.listFor(agent.id);
+    return { tools: await this.present(grants, await this.serversOf(grants.map((grant) => grant.server_id))) };
   }
 
   async replace(user: AuthUser, agentId: number, entries: ToolGrantDto[]): Promise<AgentToolsResponse> {
     const agent = await this.agents.findEditable(user, agentId);
-    const servers = new Map((await this.servers.findByIds([...new Set(entries.map((entry) => entry.server_id))])).map((server) => [server.id, server]));
+    const servers = await this.serversOf(entries.map((entry) => entry.server_id));
     // A grant an admin made stays when its owner changes the others.
     const kept = new Set((await this.agentTools.listFor(agent.id)).map((grant) => `${grant.server_id}/${grant.tool_name}`));
     const grants: ToolGrant[] = [];
@@ -53,7 +54,7 @@ export class AgentToolsService {
       target: { type: 'agent', id: agent.id, label: agent.name },
       details: { tools: grants.map((grant) => `${servers.get(grant.server_id)?.name}/${grant.tool_name}`) },
     });
-    return { tools: await this.present(grants) };
+    return { tools: await this.present(grants, servers) };
   }
 
   private async checkEntry(user: AuthUser, entry: string, grant: ToolGrantDto, server: McpServer | undefined, granted: boolean): Promise<void> {
@@ -70,8 +71,11 @@ export class AgentToolsService {
     }
   }
 
-  private async present(grants: ToolGrant[]): Promise<AgentToolResponse[]> {
-    const servers = new Map((await this.servers.findByIds([...new Set(grants.map((grant) => grant.server_id))])).map((server) => [server.id, server]));
+  private async serversOf(ids: number[]): Promise<Map<number, McpServer>> {
+    return new Map((await this.servers.findByIds([...new Set(ids)])).map((server) => [server.id, server]));
+  }
+
+  private async present(grants: ToolGrant[], servers: Map<number, McpServer>): Promise<AgentToolResponse[]> {
     return Promise.all(
       grants.map(async (grant) => {
         const server = servers.get(grant.server_id);

@@ -101,11 +101,8 @@ export class McpConnection {
   /** Masks every secret of this server in an error message. */
   describe(error: unknown): string {
     // A value and its last word: "Bearer <token>" may be quoted as the token alone.
+    // (A URL holding credentials is refused at registration: the secrets are these values only.)
     const secrets = Object.values(this.options.secrets).flatMap((value) => [value, value.split(/\s+/).pop() ?? '']);
-    if (this.server.url) {
-      const password = safeUrl(this.server.url)?.password;
-      if (password) secrets.push(decodeURIComponent(password), password);
-    }
     return shortError(error, secrets);
   }
 
@@ -206,13 +203,5 @@ export class McpConnection {
       client.onclose = undefined;
       await client.close().catch(() => undefined);
     }
-  }
-}
-
-function safeUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
   }
 }
