@@ -7,7 +7,7 @@ import type { OfferedTool } from '#mcp';
 import { REALTIME_BUS, topic } from '#realtime';
 import type { RealtimeBus } from '#realtime';
 import { signUp, SignedIn } from '../support/auth';
-import { freePort } from '../support/free-port';
+import { closedPort } from '../support/free-port';
 import { EVERYTHING, nextPosted, startHttpEverything, startRecordingProxy } from '../support/mcp/everything';
 import { startApp, startTestApp, testEnvironment, TestApp, TestEnvironment } from '../support/test-app';
 
@@ -88,7 +88,7 @@ describe('MCP servers: registry, health, grants and calls', () => {
   });
 
   it('reports an unreachable server as failed, with an error that quotes no secret', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const created = await register({ name: 'nowhere', transport: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: { Authorization: 'Bearer unreachable-secret' } }).expect(201);
     expect(created.body.health).toMatchObject({ state: 'failed', tools_count: 0, error: expect.stringMatching(/ECONNREFUSED/) });
     const listed = await t.http().get('/api/admin/mcp-servers').set(admin.auth).expect(200);

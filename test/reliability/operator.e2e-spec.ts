@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Env } from '#config';
 import { ensureBuilt, ENTRY, Exit, runBuilt } from '../support/built-app';
-import { freePort } from '../support/free-port';
+import { closedPort, freePort } from '../support/free-port';
 import { startTestApp } from '../support/test-app';
 import { testServerUrl } from '../support/test-database';
 
@@ -51,20 +51,20 @@ describe('Operator: boot failures of the built processes are one actionable line
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('names REDIS_URL and its host (password hidden) when Redis does not answer: API and worker', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const redisUrl = `redis://:${HIDDEN_PASSWORD}@127.0.0.1:${port}`;
     const api = expectOneJsonLine(await run(ENTRY.api, production({ REDIS_URL: redisUrl })));
     expect(api).toMatch(new RegExp(`^FoyerGPT API could not start: cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\b.*\\(REDIS_URL\\)`));
     expect(api).toContain('ECONNREFUSED');
 
-    const databaseUrl = `postgresql://app@127.0.0.1:${await freePort()}/foyer`;
+    const databaseUrl = `postgresql://app@127.0.0.1:${await closedPort()}/foyer`;
     const worker = expectOneJsonLine(await run(ENTRY.worker, production({ REDIS_URL: redisUrl, DATABASE_URL: databaseUrl })));
     expect(worker).toMatch(/^FoyerGPT worker could not start: cannot reach Redis at .*\(REDIS_URL\)/);
     for (const message of [api, worker]) expect(message).not.toContain(HIDDEN_PASSWORD);
   });
 
   it('names DATABASE_URL and its host (password hidden) when PostgreSQL is not there', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const message = expectOneJsonLine(
       await run(ENTRY.api, production({ DATABASE_URL: `postgresql://app:${HIDDEN_PASSWORD}@127.0.0.1:${port}/foyer` })),
     );
